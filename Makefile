@@ -1,0 +1,30 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench clean snapshots
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[test,bench]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/omtui demo --ensure
+	$(BIN)/omtui
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest -q tests/tui --snapshot-update
+
+bench: $(STAMP)
+	$(BIN)/python bench/working_days.py
+	$(BIN)/python bench/due_list.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info snapshot_report.html

@@ -1,0 +1,3 @@
+from omtui.cli import main
+
+main()

@@ -1,0 +1,379 @@
+"""The working-day engine: National Standards Interpretation Note 9, counted in O(1).
+
+Day 0 is the event. "Within N working days" is the N-th working day after day 0; a day 0
+that falls on a weekend or a closure is still day 0. Weeks, months and days are calendar
+time counted from day 0 (months clipped to the month's end, never chained).
+
+The calendar is pure data: a mapping of closed dates to their reason (bank holidays, office
+closures) over a span of years. A cumulative index over the span makes each query a couple
+of list look-ups. Dates outside the span extend it (when the calendar knows how to source
+more years) or raise :class:`CalendarRangeError`; never a wrong answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+from dateutil.relativedelta import relativedelta
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+#: The widest span the engine will extend to on demand.
+MIN_YEAR = 1900
+MAX_YEAR = 2199
+
+
+class CalendarError(ValueError):
+    """A query the calendar cannot answer (bad unit, absurd count)."""
+
+
+class CalendarRangeError(CalendarError):
+    """A date outside the span the calendar can count over."""
+
+
+class Unit(StrEnum):
+    WORKING_DAYS = "working-days"
+    WEEKS = "weeks"
+    MONTHS = "months"
+    DAYS = "days"
+
+    @classmethod
+    def parse(cls, text: str) -> Unit:
+        aliases = {
+            "working-days": cls.WORKING_DAYS, "working_days": cls.WORKING_DAYS,
+            "wd": cls.WORKING_DAYS, "weeks": cls.WEEKS, "week": cls.WEEKS,
+            "months": cls.MONTHS, "month": cls.MONTHS, "days": cls.DAYS, "day": cls.DAYS,
+            "calendar-days": cls.DAYS, "calendar_days": cls.DAYS,
+        }
+        try:
+            return aliases[text.strip().lower()]
+        except KeyError:
+            raise CalendarError(
+                f"unknown unit {text!r}: use working-days, weeks, months or days"
+            ) from None
+
+    @property
+    def label(self) -> str:
+        return {"working-days": "working days", "weeks": "weeks", "months": "calendar months",
+                "days": "calendar days"}[self.value]
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    day: date
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"date": self.day.isoformat(), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Trace:
+    """How a due date was reached: enough to explain it to a person or a machine."""
+
+    start: date
+    n: int
+    unit: Unit
+    due: date
+    counted: tuple[date, ...] = ()
+    skipped: tuple[SkippedDay, ...] = ()
+    notes: tuple[str, ...] = ()
+    calendar: str = ""
+
+    @property
+    def start_weekday(self) -> str:
+        return WEEKDAYS[self.start.weekday()]
+
+    @property
+    def due_weekday(self) -> str:
+        return WEEKDAYS[self.due.weekday()]
+
+    def summary(self) -> str:
+        if self.unit is Unit.WORKING_DAYS:
+            skipped = f", skipping {len(self.skipped)} non-working day(s)" if self.skipped else ""
+            return (f"day 0 {self.start.isoformat()} ({self.start_weekday}) + {self.n} working "
+                    f"days{skipped} = {self.due.isoformat()} ({self.due_weekday})")
+        return (f"day 0 {self.start.isoformat()} ({self.start_weekday}) + {self.n} "
+                f"{self.unit.label} = {self.due.isoformat()} ({self.due_weekday})")
+
+    def lines(self) -> list[str]:
+        """The trace as plain text lines (the CLI's --explain and the app's fallback)."""
+        out = [f"day 0: {self.start.isoformat()} ({self.start_weekday})"]
+        out += [f"note: {note}" for note in self.notes]
+        if self.unit is Unit.WORKING_DAYS:
+            skipped = {s.day: s.reason for s in self.skipped}
+            counted = {d: i for i, d in enumerate(self.counted, start=1)}
+            for d in sorted(set(skipped) | set(counted)):
+                if d in counted:
+                    sign = "-" if self.n < 0 else ""
+                    out.append(f"  {d.isoformat()} {WEEKDAYS[d.weekday()][:3]}  "
+                               f"working day {sign}{counted[d]}")
+                else:
+                    out.append(f"  {d.isoformat()} {WEEKDAYS[d.weekday()][:3]}  "
+                               f"skipped: {skipped[d]}")
+        out.append(f"due: {self.due.isoformat()} ({self.due_weekday})  [{self.summary()}]")
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start.isoformat(),
+            "start_weekday": self.start_weekday,
+            "n": self.n,
+            "unit": self.unit.value,
+            "due": self.due.isoformat(),
+            "due_weekday": self.due_weekday,
+            "counted": [d.isoformat() for d in self.counted],
+            "skipped": [s.to_dict() for s in self.skipped],
+            "notes": list(self.notes),
+            "calendar": self.calendar,
+            "summary": self.summary(),
+        }
+
+
+ClosureSource = Callable[[int, int], Mapping[date, str]]
+
+
+@dataclass
+class _Index:
+    first: date
+    last: date
+    cumulative: list[int]          # working days in [first, first + i], inclusive
+    working: list[int]             # ordinals of every working day in the span, ascending
+
+
+class WorkingCalendar:
+    """Working days in England and Wales (or any set of closures) with O(1) queries.
+
+    ``closures`` maps each closed weekday date to its reason. ``source``, when given, is asked
+    for the closures of a wider span of years when a query falls outside the current one.
+    """
+
+    def __init__(
+        self,
+        closures: Mapping[date, str],
+        *,
+        first_year: int = 1990,
+        last_year: int = 2060,
+        name: str = "custom calendar",
+        source: ClosureSource | None = None,
+    ) -> None:
+        if not MIN_YEAR <= first_year <= last_year <= MAX_YEAR:
+            raise CalendarRangeError(f"calendar span {first_year}-{last_year} is not allowed")
+        self.name = name
+        self._source = source
+        self._closures: dict[date, str] = dict(closures)
+        self._build(first_year, last_year)
+
+    # -- construction -------------------------------------------------------------------
+    def _build(self, first_year: int, last_year: int) -> None:
+        first, last = date(first_year, 1, 1), date(last_year, 12, 31)
+        cumulative: list[int] = []
+        working: list[int] = []
+        count = 0
+        closures = self._closures
+        d = first
+        one = timedelta(days=1)
+        while d <= last:
+            if d.weekday() < 5 and d not in closures:
+                count += 1
+                working.append(d.toordinal())
+            cumulative.append(count)
+            d += one
+        self._index = _Index(first, last, cumulative, working)
+
+    def _ensure(self, d: date) -> None:
+        idx = self._index
+        if idx.first <= d <= idx.last:
+            return
+        if self._source is None:
+            raise CalendarRangeError(
+                f"{d.isoformat()} is outside this calendar "
+                f"({idx.first.isoformat()} to {idx.last.isoformat()})"
+            )
+        if not MIN_YEAR <= d.year <= MAX_YEAR:
+            raise CalendarRangeError(
+                f"{d.isoformat()} is outside the years omtui can count ({MIN_YEAR}-{MAX_YEAR})"
+            )
+        first_year = min(idx.first.year, d.year - 5, MAX_YEAR)
+        last_year = max(idx.last.year, d.year + 5, MIN_YEAR)
+        first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
+        self._closures.update(self._source(first_year, last_year))
+        self._build(first_year, last_year)
+
+    @property
+    def span(self) -> tuple[date, date]:
+        return self._index.first, self._index.last
+
+    def closures(self) -> dict[date, str]:
+        """Every closure in the span, with its reason (a copy)."""
+        return dict(sorted(self._closures.items()))
+
+    # -- single-day questions ---------------------------------------------------------------
+    def is_working_day(self, d: date) -> bool:
+        self._ensure(d)
+        return d.weekday() < 5 and d not in self._closures
+
+    def reason_closed(self, d: date) -> str | None:
+        """Why ``d`` is not a working day (None when it is one)."""
+        closure = self._closures.get(d)
+        if d.weekday() >= 5:
+            weekday = WEEKDAYS[d.weekday()]
+            return f"{weekday} ({closure})" if closure else weekday
+        return closure
+
+    # -- counting ------------------------------------------------------------------------------
+    def _cum(self, d: date) -> int:
+        self._ensure(d)
+        return self._index.cumulative[d.toordinal() - self._index.first.toordinal()]
+
+    def _position(self, day0: date, n: int) -> int:
+        """Index into the working-day list of the n-th working day from day 0 (n != 0)."""
+        k = self._cum(day0)              # working days on or before day 0
+        if n > 0:
+            return k + n - 1
+        return k - (1 if self.is_working_day(day0) else 0) + n
+
+    def add_working_days(self, day0: date, n: int) -> date:
+        """The n-th working day after ``day0`` (before it for negative n; day 0 for n = 0)."""
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise CalendarError(f"the count must be a whole number, not {n!r}")
+        self._ensure(day0)
+        if n == 0:
+            return day0
+        pos = self._position(day0, n)
+        if not 0 <= pos < len(self._index.working):
+            # Outside the span: extend once towards the answer (7 calendar days hold at
+            # least 5 - closures working days; the margin covers a month of closures).
+            ordinal = day0.toordinal() + (n * 7) // 5 + (45 if n > 0 else -45)
+            if not date(MIN_YEAR, 1, 1).toordinal() <= ordinal <= date(MAX_YEAR, 12, 31).toordinal():
+                raise CalendarRangeError(
+                    f"{n} working days from {day0.isoformat()} is outside the years omtui "
+                    f"can count ({MIN_YEAR}-{MAX_YEAR})")
+            self._ensure(date.fromordinal(ordinal))
+            pos = self._position(day0, n)
+            if not 0 <= pos < len(self._index.working):
+                raise CalendarRangeError(
+                    f"{n} working days from {day0.isoformat()} is outside the calendar")
+        return date.fromordinal(self._index.working[pos])
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days after ``a`` up to and including ``b`` (negative when b is before a)."""
+        return self._cum(b) - self._cum(a)
+
+    def next_working_day(self, d: date) -> date:
+        """``d`` itself if it is a working day, else the first working day after it."""
+        return d if self.is_working_day(d) else self.add_working_days(d, 1)
+
+    def add(self, day0: date, n: int, unit: Unit | str) -> date:
+        """Day 0 plus n of ``unit``: working days, weeks (7-day steps), months or days."""
+        unit = Unit.parse(unit) if isinstance(unit, str) else unit
+        if not isinstance(n, int):
+            raise CalendarError(f"the count must be a whole number, not {n!r}")
+        try:
+            if unit is Unit.WORKING_DAYS:
+                return self.add_working_days(day0, n)
+            if unit is Unit.WEEKS:
+                due = day0 + timedelta(weeks=n)
+            elif unit is Unit.MONTHS:
+                due = day0 + relativedelta(months=n)
+            else:
+                due = day0 + timedelta(days=n)
+        except (OverflowError, ValueError) as exc:
+            if isinstance(exc, CalendarError):
+                raise
+            raise CalendarRangeError(f"{n} {unit.label} from {day0.isoformat()} is out of range") from exc
+        if not MIN_YEAR <= due.year <= MAX_YEAR:
+            raise CalendarRangeError(f"{n} {unit.label} from {day0.isoformat()} is out of range")
+        return due
+
+    # -- explanation ---------------------------------------------------------------------------
+    def explain(self, day0: date, n: int, unit: Unit | str = Unit.WORKING_DAYS) -> Trace:
+        """The due date with every counted and skipped day, for people and for --json."""
+        unit = Unit.parse(unit) if isinstance(unit, str) else unit
+        due = self.add(day0, n, unit)
+        notes: list[str] = []
+        if unit is not Unit.WORKING_DAYS:
+            if unit is Unit.MONTHS and due.day != day0.day:
+                notes.append(f"{day0.day} {due.strftime('%B')} does not exist: clipped to the "
+                             f"last day of the month")
+            if not self.is_working_day(due):
+                notes.append(f"the due date is not a working day ({self.reason_closed(due)}): "
+                             "calendar time is not moved to a working day")
+            return Trace(day0, n, unit, due, notes=tuple(notes), calendar=self.name)
+        if not self.is_working_day(day0):
+            after = "; the first working day after it is day 1" if n > 0 else ""
+            notes.append(f"day 0 is not a working day ({self.reason_closed(day0)}): it is still "
+                         f"day 0{after}")
+        if n == 0:
+            notes.append("n = 0: the due date is day 0 itself")
+            return Trace(day0, n, unit, due, notes=tuple(notes), calendar=self.name)
+        lo, hi = (day0 + timedelta(days=1), due) if n > 0 else (due, day0 - timedelta(days=1))
+        counted: list[date] = []
+        skipped: list[SkippedDay] = []
+        d = lo
+        while d <= hi:
+            reason = self.reason_closed(d)
+            if reason is None:
+                counted.append(d)
+            else:
+                skipped.append(SkippedDay(d, reason))
+            d += timedelta(days=1)
+        if n < 0:
+            counted.reverse()
+            skipped.reverse()
+        return Trace(day0, n, unit, due, tuple(counted), tuple(skipped), tuple(notes), self.name)
+
+
+# -- England and Wales ------------------------------------------------------------------------
+
+def england_and_wales_bank_holidays(first_year: int, last_year: int) -> dict[date, str]:
+    """Statutory bank holidays of England and Wales, observed substitute days included."""
+    import holidays  # the data package; imported lazily so tests with fixed sets skip it
+
+    years = range(first_year, last_year + 1)
+    found = holidays.country_holidays("GB", subdiv="ENG", years=years)
+    return {d: str(name) for d, name in sorted(found.items())}
+
+
+@dataclass(frozen=True)
+class OfficeAdjustments:
+    """An office's extra closures and corrections to the bank-holiday list."""
+
+    closed: Mapping[date, str] = field(default_factory=dict)   # extra non-working days
+    open: Mapping[date, str] = field(default_factory=dict)     # listed holidays that are worked
+    source: str = ""
+
+
+def england_and_wales(
+    adjustments: OfficeAdjustments | None = None,
+    *,
+    first_year: int = 1990,
+    last_year: int = 2060,
+) -> WorkingCalendar:
+    """The England and Wales calendar, with an office's adjustments applied on top."""
+    adj = adjustments or OfficeAdjustments()
+
+    def source(lo: int, hi: int) -> dict[date, str]:
+        closures = england_and_wales_bank_holidays(lo, hi)
+        for d, reason in adj.closed.items():
+            if lo <= d.year <= hi:
+                closures[d] = reason
+        for d in adj.open:
+            closures.pop(d, None)
+        return closures
+
+    name = "England & Wales bank holidays"
+    if adj.closed or adj.open:
+        name += f" + office file ({len(adj.closed)} closure(s), {len(adj.open)} correction(s))"
+    return WorkingCalendar(source(first_year, last_year), first_year=first_year,
+                           last_year=last_year, name=name, source=source)
+
+
+def fixed_calendar(closures: Mapping[date, str], name: str = "fixed test calendar",
+                   first_year: int = 2015, last_year: int = 2035) -> WorkingCalendar:
+    """A calendar from a fixed set of closures (tests, snapshots): no library data involved."""
+    return WorkingCalendar(closures, first_year=first_year, last_year=last_year, name=name)
+

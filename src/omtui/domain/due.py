@@ -1,0 +1,103 @@
+"""Due items: what must happen, by when, under which rule, and how we know.
+
+Produced by the rules engine, the contact schedule and the enforcement functions; shown by the
+CLI and the app. Every due item carries the trace that explains its date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from omtui.domain.calendar import Trace, WorkingCalendar
+
+#: "Due soon" means due within this many working days of today (caseload warning colour).
+DUE_SOON_WORKING_DAYS = 2
+
+
+class Status(StrEnum):
+    DONE = "done"
+    DUE = "due"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+
+    @property
+    def label(self) -> str:
+        return {"done": "done", "due": "due", "due_soon": "due soon", "overdue": "OVERDUE"}[self.value]
+
+    @property
+    def symbol(self) -> str:
+        """Meaning never by colour alone: a symbol that reads in monochrome."""
+        return {"done": "✓", "due": "·", "due_soon": "!", "overdue": "✗"}[self.value]
+
+    @property
+    def urgency(self) -> int:
+        """Sort key: overdue first, then due soon, due, done."""
+        return {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}[self.value]
+
+
+def status_for(due: date, done_on: date | None, today: date, calendar: WorkingCalendar,
+               soon: int = DUE_SOON_WORKING_DAYS) -> Status:
+    """The status of a deadline as of ``today``."""
+    if done_on is not None and done_on <= today:
+        return Status.DONE
+    if today > due:
+        return Status.OVERDUE
+    if calendar.working_days_between(today, due) <= soon:
+        return Status.DUE_SOON
+    return Status.DUE
+
+
+@dataclass(frozen=True)
+class DueItem:
+    crn: str
+    rule: str                      # stable id, e.g. "ns-2b3-plan-tier4"
+    title: str
+    source: str                    # section cited, e.g. "NS 2b.3"
+    day0: date
+    day0_label: str                # what day 0 was, e.g. "sentence"
+    due: date
+    status: Status
+    trace: Trace
+    satisfied_by: str              # what will satisfy it, in words
+    done_on: date | None = None
+    late_by: int | None = None     # working days late, when done after the due date
+    kind: str = "rule"             # rule | contact | enforcement
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is not Status.DONE
+
+    def sort_key(self) -> tuple[int, date, str]:
+        return (self.status.urgency, self.due, self.rule)
+
+    def explanation_lines(self) -> list[str]:
+        lines = [f"{self.title} [{self.rule}]", f"source: {self.source}",
+                 f"day 0: {self.day0.isoformat()} ({self.day0_label})"]
+        lines += self.trace.lines()
+        lines.append(f"satisfied by: {self.satisfied_by}")
+        if self.done_on:
+            late = f", {self.late_by} working day(s) late" if self.late_by else ""
+            lines.append(f"done: {self.done_on.isoformat()}{late}")
+        lines += [f"note: {n}" for n in self.notes]
+        return lines
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "crn": self.crn,
+            "rule": self.rule,
+            "title": self.title,
+            "source": self.source,
+            "day0": self.day0.isoformat(),
+            "day0_event": self.day0_label,
+            "due": self.due.isoformat(),
+            "status": self.status.value,
+            "done_on": self.done_on.isoformat() if self.done_on else None,
+            "late_by": self.late_by,
+            "kind": self.kind,
+            "satisfied_by": self.satisfied_by,
+            "notes": list(self.notes),
+            "explanation": self.trace.to_dict(),
+        }
