@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+DEMO_DB ?= .demo/omtui-demo.sqlite
+DEMO_TODAY ?= 2026-11-23
+
 .PHONY: run test bench clean snapshots
 
 $(STAMP): pyproject.toml
@@ -13,8 +16,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/omtui demo --ensure
-	$(BIN)/omtui
+	$(BIN)/omtui --db $(DEMO_DB) demo --ensure
+	$(BIN)/omtui --db $(DEMO_DB) --today $(DEMO_TODAY)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
