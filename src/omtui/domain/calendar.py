@@ -218,6 +218,7 @@ class WorkingCalendar:
 
     def reason_closed(self, d: date) -> str | None:
         """Why ``d`` is not a working day (None when it is one)."""
+        self._ensure(d)
         closure = self._closures.get(d)
         if d.weekday() >= 5:
             weekday = WEEKDAYS[d.weekday()]
