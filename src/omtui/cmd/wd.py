@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Optional
 
 import typer
 
-from omtui.cmd.common import calendar_for, fail, parse_day
-from omtui.domain.calendar import CalendarError, Unit
+from omtui.cmd.common import calendar_for, fail, options, parse_day, resolve_today
+from omtui.domain.calendar import MAX_YEAR, MIN_YEAR, WEEKDAYS, CalendarError, Unit
 
 MAX_N = 100_000
 
@@ -74,3 +75,54 @@ def register(app: typer.Typer) -> None:
                                    "working_days": count, "calendar": calendar.name}))
         else:
             typer.echo(str(count))
+
+    @app.command("calendar")
+    def calendar_cmd(
+        ctx: typer.Context,
+        year: Annotated[Optional[str], typer.Argument(
+            help="The year to list (default: this year).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    ) -> None:
+        """The days not counted as working days in YEAR, and the office file in use."""
+        from omtui.calendar_file import CalendarFileError, choose_calendar_file
+        from omtui.domain.calendar import england_and_wales
+
+        if year is None:
+            the_year = resolve_today(ctx).year
+        else:
+            try:
+                the_year = int(year.strip())
+            except ValueError:
+                fail(f"bad YEAR: {year!r} is not a year")
+            if not MIN_YEAR <= the_year <= MAX_YEAR:
+                fail(f"bad YEAR: {the_year} is outside the years omtui can count "
+                     f"({MIN_YEAR}-{MAX_YEAR})")
+        try:
+            choice = choose_calendar_file(options(ctx).calendar_file)
+        except CalendarFileError as exc:
+            fail(str(exc))
+        calendar = england_and_wales(choice.adjustments)
+        try:
+            calendar.is_working_day(date(the_year, 1, 1))
+            closed = [(d, r) for d, r in calendar.closures().items() if d.year == the_year]
+            opened = sorted((d, r) for d, r in choice.adjustments.open.items()
+                            if d.year == the_year)
+        except CalendarError as exc:
+            fail(str(exc))
+        if as_json:
+            typer.echo(json.dumps({
+                "year": the_year, "calendar": calendar.name, "office_file": choice.path,
+                "closures": [{"date": d.isoformat(), "weekday": WEEKDAYS[d.weekday()],
+                              "reason": r} for d, r in closed],
+                "opened": [{"date": d.isoformat(), "weekday": WEEKDAYS[d.weekday()],
+                            "reason": r} for d, r in opened],
+            }, ensure_ascii=False))
+            return
+        typer.echo(f"calendar: {calendar.name}")
+        typer.echo(f"office file: {choice.path}")
+        for d, reason in closed:
+            weekend = "  (a weekend day anyway)" if d.weekday() >= 5 else ""
+            typer.echo(f"{d.isoformat()} {WEEKDAYS[d.weekday()][:3]}  {reason}{weekend}")
+        for d, reason in opened:
+            typer.echo(f"{d.isoformat()} {WEEKDAYS[d.weekday()][:3]}  counted as a working day "
+                       f"(office file): {reason}")
