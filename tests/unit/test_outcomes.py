@@ -1,0 +1,291 @@
+"""The contact-outcome taxonomy (data) and the case-format contact events it makes."""
+
+from __future__ import annotations
+
+import copy
+import tomllib
+from datetime import date, time
+from importlib import resources
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from omtui.domain.case import ContactOutcome, Event, EventType
+from omtui.domain.caseformat import event_to_dict, parse_case
+from omtui.domain.outcomes import (
+    ContactError,
+    OutcomeTaxonomy,
+    TaxonomyError,
+    make_contact_event,
+    taxonomy_from_dict,
+    taxonomy_from_toml,
+)
+from omtui.outcomes_file import load_taxonomy, packaged_taxonomy
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def tax() -> OutcomeTaxonomy:
+    return packaged_taxonomy()
+
+
+@pytest.fixture
+def raw() -> dict:
+    text = resources.files("omtui.data").joinpath("contact-outcomes.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def roundtrip(event: Event) -> Event:
+    """The event written to the case format and read back inside a case."""
+    raw = {"crn": "X123456", "name": "A Person", "order_type": "CO",
+           "sentence_date": "2000-01-01", "tier": 2, "rosh": "medium", "ppo": False,
+           "requirements": ["supervision"], "events": [event_to_dict(event)]}
+    case, problems = parse_case(raw)
+    assert problems == []
+    (back,) = case.events
+    return back
+
+
+# -- the packaged taxonomy -------------------------------------------------------------------
+
+def test_packaged_taxonomy_has_the_services_outcomes(tax):
+    assert [o.label for o in tax.outcomes] == [
+        "Attended – complied", "Attended – failed to comply", "Sent home (behaviour)",
+        "Sent home (service issues)", "Acceptable absence", "Unacceptable absence",
+        "Failed to attend", "To be rescheduled"]
+    assert [c.code for c in tax.contact_types] == [
+        "office", "home_visit", "phone", "video", "other_agency"]
+    assert [r.label for r in tax.absence_reasons] == [
+        "Court / legal", "Employment", "Family / childcare", "Holiday", "Medical", "Religious",
+        "Remanded in custody", "Professional judgement"]
+
+
+@pytest.mark.parametrize("code, maps_to", [
+    ("attended_complied", ContactOutcome.ATTENDED),
+    ("attended_ftc", ContactOutcome.FTC),
+    ("sent_home_behaviour", ContactOutcome.FTC),
+    ("sent_home_service", ContactOutcome.ACCEPTABLE_ABSENCE),
+    ("acceptable_absence", ContactOutcome.ACCEPTABLE_ABSENCE),
+    ("unacceptable_absence", ContactOutcome.FTC),
+    ("failed_to_attend", ContactOutcome.FTC),
+    ("to_be_rescheduled", ContactOutcome.RESCHEDULED),
+])
+def test_each_outcome_maps_onto_the_case_format(tax, code, maps_to):
+    kind = tax.outcome(code)
+    assert kind.outcome is maps_to
+    assert kind.source.startswith("NS ")
+    assert kind.why
+
+
+def test_only_attended_complied_counts_as_a_contact(tax):
+    assert [o.code for o in tax.outcomes if o.counts_as_contact] == ["attended_complied"]
+
+
+def test_one_key_shortcuts_pick_items(tax):
+    assert tax.outcome("f").code == "failed_to_attend"
+    assert tax.contact_type("h").code == "home_visit"
+    assert tax.absence_reason("m").code == "medical"
+
+
+# -- making contact events ----------------------------------------------------------------
+
+def test_acceptable_absence_keeps_its_reason(tax):
+    e = tax.make_contact_event(date(2026, 11, 20), time(9, 30), "office", "acceptable_absence",
+                               "medical", "GP letter seen", today=TODAY)
+    assert e.type is EventType.CONTACT and e.outcome is ContactOutcome.ACCEPTABLE_ABSENCE
+    assert event_to_dict(e) == {
+        "type": "contact", "date": "2026-11-20", "outcome": "acceptable_absence",
+        "note": "GP letter seen", "contact_type": "office", "time": "09:30",
+        "outcome_detail": "acceptable_absence", "absence_reason": "medical"}
+
+
+def test_sent_home_for_behaviour_is_an_ftc(tax):
+    e = make_contact_event(date(2026, 11, 20), time(14, 0), "office", "sent_home_behaviour",
+                           taxonomy=tax)
+    assert e.is_ftc
+    assert e.extra["outcome_detail"] == "sent_home_behaviour"
+
+
+def test_sent_home_for_service_issues_is_not_an_ftc(tax):
+    e = make_contact_event(date(2026, 11, 20), None, "office", "sent_home_service", taxonomy=tax)
+    assert not e.is_ftc
+    assert e.outcome is ContactOutcome.ACCEPTABLE_ABSENCE
+    assert "time" not in e.extra
+
+
+@settings(max_examples=80, deadline=None)
+@given(day=st.dates(min_value=date(2000, 1, 1), max_value=TODAY),
+       at=st.none() | st.times().map(lambda t: time(t.hour, t.minute)),
+       data=st.data(),
+       note=st.none() | st.text(max_size=300),
+       duration=st.none() | st.integers(min_value=1, max_value=720))
+def test_every_contact_event_round_trips_through_the_case_format(tax, day, at, data, note,
+                                                                   duration):
+    kind = data.draw(st.sampled_from(tax.outcomes + (None,)))
+    ctype = data.draw(st.sampled_from(tax.contact_types))
+    reason = None
+    if kind is not None and kind.reason.value != "none":
+        reason = data.draw(st.sampled_from(tax.absence_reasons)).code
+    e = tax.make_contact_event(day, at, ctype.code, kind.code if kind else None, reason, note,
+                               duration_minutes=duration, today=TODAY)
+    assert roundtrip(e) == e
+    if kind is not None:
+        assert tax.outcome_of(e) == kind
+
+
+def test_contact_event_inside_a_whole_case_round_trips(tax):
+    e = tax.make_contact_event(date(2026, 11, 2), time(10, 0), "home_visit", "attended_complied",
+                               note="[bold]not markup[/bold] Zoë Ødegård 王")
+    raw = {"crn": "X123456", "name": "A Person", "order_type": "CO",
+           "sentence_date": "2026-10-01", "tier": 2, "rosh": "medium", "ppo": False,
+           "requirements": ["supervision"], "events": [event_to_dict(e)]}
+    case, problems = parse_case(raw)
+    assert problems == []
+    assert case.events == (e,)
+
+
+def test_very_long_note_is_kept_whole(tax):
+    note = "x" * 100_000
+    e = tax.make_contact_event(TODAY, None, "phone", "attended_complied", note=note)
+    assert e.note == note
+
+
+def test_nul_is_dropped_from_notes_and_blank_notes_are_none(tax):
+    assert tax.make_contact_event(TODAY, None, "phone", "attended_complied",
+                                  note="a\x00b").note == "ab"
+    assert tax.make_contact_event(TODAY, None, "phone", "attended_complied",
+                                  note="   ").note is None
+
+
+# -- bad input -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kwargs, field, message", [
+    (dict(contact_type="fax", outcome_code="attended_complied"), "contact_type",
+     "'fax' is not a contact type: use one of office, home_visit, phone, video, other_agency"),
+    (dict(contact_type="office", outcome_code="late"), "outcome",
+     "'late' is not a contact outcome: use one of attended_complied"),
+    (dict(contact_type="office", outcome_code="acceptable_absence"), "reason",
+     "Acceptable absence needs a reason: Court / legal, Employment"),
+    (dict(contact_type="office", outcome_code="acceptable_absence", reason="hangover"), "reason",
+     "'hangover' is not a reason for absence: use one of court_legal"),
+    (dict(contact_type="office", outcome_code="failed_to_attend", reason="medical"), "reason",
+     "Failed to attend takes no reason for absence"),
+    (dict(contact_type="office", outcome_code=None, reason="medical"), "reason",
+     "a reason for absence goes with an outcome"),
+    (dict(contact_type="office", outcome_code=None, duration_minutes=0), "duration",
+     "the length 0 minutes is outside 1-720"),
+    (dict(contact_type="office", outcome_code=None, duration_minutes="60"), "duration",
+     "the length '60' must be a whole number of minutes"),
+])
+def test_bad_contacts_name_the_field_and_say_why(tax, kwargs, field, message):
+    with pytest.raises(ContactError) as exc:
+        tax.make_contact_event(TODAY, time(9, 0), **kwargs)
+    assert exc.value.field == field
+    assert str(exc.value).startswith(message)
+
+
+def test_unacceptable_absence_may_carry_the_reason_given(tax):
+    e = tax.make_contact_event(TODAY, None, "office", "unacceptable_absence", "holiday")
+    assert e.is_ftc and e.extra["absence_reason"] == "holiday"
+    assert "absence_reason" not in tax.make_contact_event(
+        TODAY, None, "office", "unacceptable_absence").extra
+
+
+def test_no_outcome_for_a_future_date(tax):
+    with pytest.raises(ContactError, match="2026-11-24 is after today .2026-11-23.: an outcome"):
+        tax.make_contact_event(date(2026, 11, 24), None, "office", "attended_complied",
+                               today=TODAY)
+    # an appointment for tomorrow is fine
+    assert tax.make_contact_event(date(2026, 11, 24), None, "office", None,
+                                  today=TODAY).outcome is None
+
+
+# -- recording the outcome of an appointment ------------------------------------------------
+
+def test_record_outcome_keeps_the_appointment(tax):
+    appt = tax.make_contact_event(date(2026, 11, 20), time(9, 30), "video", None,
+                                  note="bring payslips", duration_minutes=45)
+    appt = Event(appt.type, appt.date, None, note=appt.note, extra={**appt.extra, "series": "s1"})
+    done = tax.record_outcome(appt, "acceptable_absence", "employment", "shift changed",
+                              today=TODAY)
+    assert done.outcome is ContactOutcome.ACCEPTABLE_ABSENCE
+    assert done.extra == {"contact_type": "video", "time": "09:30", "duration_minutes": 45,
+                          "series": "s1", "outcome_detail": "acceptable_absence",
+                          "absence_reason": "employment"}
+    assert done.note == "bring payslips\nshift changed"
+    assert roundtrip(done) == done
+
+
+def test_record_outcome_refuses_twice_and_non_contacts(tax):
+    done = tax.make_contact_event(TODAY, None, "office", "attended_complied")
+    with pytest.raises(ContactError, match="already has an outcome"):
+        tax.record_outcome(done, "failed_to_attend")
+    with pytest.raises(ContactError, match="a warning event has no outcome"):
+        tax.record_outcome(Event(EventType.WARNING, TODAY), "failed_to_attend")
+
+
+def test_describe_for_the_log(tax):
+    e = tax.make_contact_event(TODAY, time(9, 30), "office", "acceptable_absence", "medical")
+    assert tax.describe(e) == "09:30 Office – Acceptable absence (Medical)"
+    appt = tax.make_contact_event(TODAY, None, "home_visit", None)
+    assert tax.describe(appt) == "Home visit – arranged"
+    # a contact imported without the detail falls back to the first matching outcome
+    bare = Event(EventType.CONTACT, TODAY, ContactOutcome.FTC)
+    assert tax.outcome_of(bare).code == "attended_ftc"
+
+
+# -- validation of an office's own file ------------------------------------------------------
+
+def test_validation_lists_every_problem(raw):
+    bad = copy.deepcopy(raw)
+    bad["outcome"][0]["outcome"] = "present"
+    bad["outcome"][1]["code"] = "attended_complied"
+    bad["outcome"][2]["key"] = "a"
+    bad["outcome"][3]["source"] = ""
+    bad["outcome"][4]["reason"] = "sometimes"
+    bad["contact_type"][0]["colour"] = "red"
+    bad["version"] = 2
+    with pytest.raises(TaxonomyError) as exc:
+        taxonomy_from_dict(bad, "office.toml")
+    problems = exc.value.problems
+    assert "version 2 is not supported (use version = 1)" in problems
+    assert "[[contact_type]] 'office': unknown field(s) colour" in problems
+    assert "[[outcome]] entry 2: code 'attended_complied' is already used by entry 1" in problems
+    assert "[[outcome]] 'sent_home_behaviour': key 'a' is already used by entry 1" in problems
+    assert "[[outcome]] 'attended_complied': outcome 'present' is not one of attended, ftc, " \
+           "acceptable_absence, rescheduled" in problems
+    assert ("[[outcome]] 'sent_home_service': needs a source (the section the mapping rests on)"
+            in problems)
+    assert ("[[outcome]] 'acceptable_absence': reason 'sometimes' must be none, optional or "
+            "required" in problems)
+    assert str(exc.value).startswith("office.toml: ")
+
+
+def test_missing_sections_and_bad_toml():
+    with pytest.raises(TaxonomyError, match="needs at least one \\[\\[outcome\\]\\] entry"):
+        taxonomy_from_dict({"version": 1, "contact_type": [{"code": "office", "label": "O"}],
+                            "absence_reason": [{"code": "m", "label": "M"}]})
+    with pytest.raises(TaxonomyError, match="x.toml: not valid TOML"):
+        taxonomy_from_toml("version = = 1", "x.toml")
+    with pytest.raises(TaxonomyError, match="must be a table"):
+        taxonomy_from_dict(["not", "a", "table"])
+
+
+def test_office_file_overrides_the_packaged_one(tmp_path, monkeypatch, raw):
+    monkeypatch.delenv("OMTUI_OUTCOMES", raising=False)
+    assert load_taxonomy().where == "packaged contact-outcomes.toml"
+    config = tmp_path / "omtui-config"
+    config.mkdir(exist_ok=True)
+    text = resources.files("omtui.data").joinpath("contact-outcomes.toml").read_text("utf-8")
+    text = text.replace('label = "Video"', 'label = "Video call"')
+    (config / "contact-outcomes.toml").write_text(text, "utf-8")
+    tax = load_taxonomy()
+    assert tax.contact_type("video").label == "Video call"
+    assert tax.where.endswith("contact-outcomes.toml") and "packaged" not in tax.where
+
+
+def test_explicit_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(TaxonomyError, match="does not exist"):
+        load_taxonomy(tmp_path / "nope.toml")
