@@ -1,0 +1,897 @@
+"""Training scenarios: the model, parsing and validation, the timeline player and the marker.
+
+Pure: no I/O, no clock. A scenario file (TOML, read by ``omtui.scenarios``) decodes to a dict;
+:func:`parse_scenario` turns it into a :class:`Scenario`, resolving every expected date (given
+in the file, or derived from the rules engine when the file says ``by = "rule"``).
+:func:`parse_answers` reads the trainee's recorded actions; :class:`ScenarioRun` plays the
+timeline on a simulated clock (the headless runner and the in-app training mode both use it);
+:func:`mark` turns a run into one :class:`CheckpointResult` per expected action.
+
+Everything lives in memory: training never touches a case store. The format is documented in
+``docs/scenarios.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from omtui.domain.calendar import Trace, WorkingCalendar
+from omtui.domain.case import Case, Event, EventType
+from omtui.domain.caseformat import Problem, parse_case, parse_date, parse_event
+from omtui.domain.due import DueItem
+
+SCENARIO_KEYS = frozenset({"title", "goal", "start", "end", "cases", "steps", "notes", "format"})
+EVENT_STEP_KEYS = frozenset({"date", "crn", "event", "say"})
+CHECKPOINT_KEYS = frozenset({"checkpoint", "crn", "say", "by", "expect", "avoid", "from"})
+EXPECT_KEYS = frozenset({"action", "rule", "by", "worked", "from", "match", "crn", "day0", "why"})
+ANSWER_KEYS = frozenset({"scenario", "trainee", "actions"})
+
+
+# -- the rules the scenarios lean on ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """What a rule pack says about one rule: enough to explain an expected action."""
+
+    id: str
+    title: str
+    source: str                  # the section cited, e.g. "NS 2f.4"
+    text: str = ""               # the source's own words (or a paraphrase), when the pack has it
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The two questions a scenario asks of the rules engine (injected: keeps this module pure).
+
+    ``agenda(case, today)`` is the case's due items as of ``today`` (rules, contact schedule,
+    enforcement); ``lookup(rule_id)`` describes a rule, or returns None for an unknown id.
+    """
+
+    agenda: Callable[[Case, date], Sequence[DueItem]]
+    lookup: Callable[[str], RuleInfo | None]
+
+
+# -- errors -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScenarioProblem:
+    """One thing wrong in a scenario or answers file: the file, the step and the field."""
+
+    file: str
+    where: str                   # e.g. "steps[3] (checkpoint 'Issue a warning')" or "actions[2]"
+    field: str                   # e.g. "expect[0].rule"
+    reason: str
+
+    def __str__(self) -> str:
+        place = ": ".join(p for p in (self.file, self.where, self.field) if p)
+        return f"{place}: {self.reason}"
+
+
+class ScenarioError(ValueError):
+    """A scenario or answers file that cannot be used; ``problems`` lists every fault found."""
+
+    def __init__(self, problems: Sequence[ScenarioProblem]):
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "invalid scenario"
+        more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(first + more)
+
+
+class _EventProblems:
+    """Collects parse_event's problems (the interface caseformat's collector offers)."""
+
+    def __init__(self, crn: str | None):
+        self.crn = crn
+        self.problems: list[Problem] = []
+
+    def add(self, field_name: str, reason: str) -> None:
+        self.problems.append(Problem(None, self.crn, field_name, reason))
+
+
+class _Faults:
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[ScenarioProblem] = []
+
+    def add(self, where: str, field_name: str, reason: str) -> None:
+        self.problems.append(ScenarioProblem(self.file, where, field_name, reason))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise ScenarioError(self.problems)
+
+
+# -- the model ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EventStep:
+    """Something that happens to a case on a date (a failure to comply, an explanation...)."""
+
+    index: int                   # position in the file's steps
+    date: date
+    crn: str
+    event: Event
+    say: str = ""                # what the trainer tells the trainee when it happens
+
+    @property
+    def where(self) -> str:
+        return f"steps[{self.index}]"
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """One action the trainee must record, by a date, because a rule requires it."""
+
+    key: str                     # "steps[3].expect[0]": stable within the file
+    checkpoint: str              # the checkpoint's name
+    action: EventType
+    rule: str
+    crn: str
+    by: date
+    derived: bool                # True: ``by`` came from the rules engine (``by = "rule"``)
+    after: date                  # the earliest date an action can count
+    title: str
+    source: str
+    source_text: str = ""
+    match: Mapping[str, Any] = field(default_factory=dict)
+    worked: date | None = None   # the date worked by hand in the file (tests compare)
+    why: str = ""
+    item: DueItem | None = None  # the rules engine's due item, when it gives one for this rule
+    notes: tuple[str, ...] = ()
+
+    @property
+    def trace(self) -> Trace | None:
+        return self.item.trace if self.item is not None and self.item.due == self.by else None
+
+    @property
+    def label(self) -> str:
+        extra = ", ".join(f"{k}={v}" for k, v in self.match.items())
+        return f"{self.action.label} ({extra})" if extra else self.action.label
+
+    def accepts(self, crn: str, event: Event) -> bool:
+        if crn != self.crn or event.type is not self.action or event.date < self.after:
+            return False
+        for name, want in self.match.items():
+            got = event.get(name)
+            if hasattr(got, "value"):
+                got = got.value
+            if isinstance(got, date):
+                got = got.isoformat()
+            if isinstance(want, date):
+                want = want.isoformat()
+            if got != want:
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A point in the timeline where the trainee must have done something."""
+
+    index: int
+    name: str
+    crn: str
+    expectations: tuple[Expectation, ...]
+    avoid: tuple[EventType, ...] = ()
+    after: date | None = None
+    say: str = ""
+
+    @property
+    def where(self) -> str:
+        return f"steps[{self.index}]"
+
+    @property
+    def date(self) -> date:
+        """The latest of its expected dates: the checkpoint is over by the end of this day."""
+        return max(e.by for e in self.expectations)
+
+
+Step = EventStep | Checkpoint
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str                    # file stem, e.g. "tier4-christmas"
+    title: str
+    goal: str
+    start: date
+    end: date
+    cases: tuple[Case, ...]
+    steps: tuple[Step, ...]
+    notes: str = ""
+
+    @property
+    def events(self) -> list[EventStep]:
+        return [s for s in self.steps if isinstance(s, EventStep)]
+
+    @property
+    def checkpoints(self) -> list[Checkpoint]:
+        return [s for s in self.steps if isinstance(s, Checkpoint)]
+
+    @property
+    def expectations(self) -> list[Expectation]:
+        return [e for c in self.checkpoints for e in c.expectations]
+
+    def case(self, crn: str) -> Case:
+        for c in self.cases:
+            if c.crn == crn:
+                return c
+        raise KeyError(crn)
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the trainee recorded: an event on a case, on a date."""
+
+    index: int
+    crn: str
+    event: Event
+
+    @property
+    def date(self) -> date:
+        return self.event.date
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+def _label(raw: Any) -> str:
+    if isinstance(raw, Mapping) and isinstance(raw.get("checkpoint"), str):
+        return f" (checkpoint {raw['checkpoint']!r})"
+    if isinstance(raw, Mapping) and isinstance(raw.get("event"), Mapping):
+        return f" (event {raw['event'].get('type')!r})"
+    return ""
+
+
+def _opt_date(raw: Mapping[str, Any], key: str, where: str, f: _Faults, prefix: str = "") -> date | None:
+    if raw.get(key) is None:
+        return None
+    try:
+        return parse_date(raw[key])
+    except ValueError as exc:
+        f.add(where, prefix + key, str(exc))
+        return None
+
+
+def _text_field(raw: Mapping[str, Any], key: str, where: str, f: _Faults, *, required: bool) -> str:
+    value = raw.get(key)
+    if value is None:
+        if required:
+            f.add(where, key, "is missing")
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        f.add(where, key, "must be non-empty text")
+        return ""
+    return value
+
+
+def _unknown_keys(raw: Mapping[str, Any], allowed: frozenset[str], where: str, f: _Faults,
+                  prefix: str = "") -> None:
+    for key in raw:
+        if key not in allowed:
+            f.add(where, prefix + str(key), f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+
+def _pick_item(items: Sequence[DueItem], rule: str, crn: str, day0: date | None) -> DueItem | None:
+    found = [i for i in items if i.rule == rule and i.crn == crn]
+    if day0 is not None:
+        found = [i for i in found if i.day0 == day0]
+    if not found:
+        return None
+    # The most recent trigger is the one the preceding step just brought about.
+    return max(found, key=lambda i: (i.day0, i.due))
+
+
+def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalendar,
+                   file: str | None = None) -> Scenario:
+    """A scenario from its decoded file, every expected date resolved; raises ScenarioError.
+
+    ``file`` names the file in error messages (defaults to ``name``).
+    """
+    f = _Faults(file or name)
+    if not isinstance(raw, Mapping):
+        f.add("", "", "a scenario file must be a table of fields")
+        f.raise_if_any()
+    _unknown_keys(raw, SCENARIO_KEYS, "", f)
+    title = _text_field(raw, "title", "", f, required=True)
+    goal = _text_field(raw, "goal", "", f, required=True)
+    notes = _text_field(raw, "notes", "", f, required=False)
+    start = _opt_date(raw, "start", "", f)
+    if raw.get("start") is None:
+        f.add("", "start", "is missing (the simulated date the scenario opens on)")
+    end = _opt_date(raw, "end", "", f)
+
+    cases: dict[str, Case] = {}
+    raw_cases = raw.get("cases")
+    if not isinstance(raw_cases, list) or not raw_cases:
+        f.add("", "cases", "needs at least one case ([[cases]] tables in the JSON case format)")
+        raw_cases = []
+    for i, rc in enumerate(raw_cases):
+        case, problems = parse_case(rc, i)
+        for p in problems:
+            f.add(f"cases[{i}]", p.field, p.reason)
+        if case is not None:
+            if case.crn in cases:
+                f.add(f"cases[{i}]", "crn", f"{case.crn} is already used by another case")
+            elif start is not None and case.sentence_date > start:
+                f.add(f"cases[{i}]", "sentence_date",
+                      f"{case.sentence_date.isoformat()} is after the scenario starts "
+                      f"({start.isoformat()})")
+            else:
+                cases[case.crn] = case
+    raw_steps = raw.get("steps")
+    if raw_steps is None:
+        raw_steps = []
+    if not isinstance(raw_steps, list):
+        f.add("", "steps", "must be a list of [[steps]] tables")
+        raw_steps = []
+    if not any(isinstance(s, Mapping) and "checkpoint" in s for s in raw_steps):
+        f.add("", "steps", "needs at least one checkpoint (a step with checkpoint = \"...\")")
+    f.raise_if_any()   # cases and dates must be sound before the steps can be evaluated
+    assert start is not None
+
+    only_crn = next(iter(cases)) if len(cases) == 1 else None
+    state: dict[str, Case] = dict(cases)
+    steps: list[Step] = []
+    last_event_day = start
+    agenda_cache: dict[tuple[str, date, int], Sequence[DueItem]] = {}
+
+    def crn_of(rs: Mapping[str, Any], where: str) -> str | None:
+        crn = rs.get("crn", only_crn)
+        if crn is None:
+            f.add(where, "crn", "is missing (the scenario has more than one case)")
+            return None
+        if crn not in cases:
+            f.add(where, "crn", f"{crn!r} is not one of the scenario's cases "
+                                f"({', '.join(sorted(cases))})")
+            return None
+        return crn
+
+    for si, rs in enumerate(raw_steps):
+        where = f"steps[{si}]{_label(rs)}"
+        if not isinstance(rs, Mapping):
+            f.add(where, "", "a step must be a table with event = {...} or checkpoint = \"...\"")
+            continue
+        if ("event" in rs) == ("checkpoint" in rs):
+            f.add(where, "", "a step is either an event (event = {...}) or a checkpoint "
+                             "(checkpoint = \"...\"), not both or neither")
+            continue
+        crn = crn_of(rs, where)
+        if "event" in rs:
+            _unknown_keys(rs, EVENT_STEP_KEYS, where, f)
+            day = _opt_date(rs, "date", where, f)
+            raw_event = rs["event"]
+            if not isinstance(raw_event, Mapping):
+                f.add(where, "event", "must be a table like {type = \"contact\", outcome = \"ftc\"}")
+                continue
+            if day is None and raw_event.get("date") is None:
+                f.add(where, "date", "is missing (the day the event happens)")
+                continue
+            ev_raw = dict(raw_event)
+            if day is not None:
+                if ev_raw.get("date") is not None and _same_day(ev_raw["date"], day) is False:
+                    f.add(where, "event.date", "differs from the step's date")
+                    continue
+                ev_raw["date"] = day
+            coll = _EventProblems(crn)
+            event = parse_event(ev_raw, "event", coll)
+            for p in coll.problems:
+                f.add(where, p.field, p.reason)
+            if event is None or crn is None:
+                continue
+            if event.date < start:
+                f.add(where, "date", f"{event.date.isoformat()} is before the scenario starts "
+                                     f"({start.isoformat()})")
+                continue
+            if event.date < last_event_day:
+                f.add(where, "date", f"{event.date.isoformat()} is before the previous event "
+                                     f"({last_event_day.isoformat()}): list events in date order")
+                continue
+            last_event_day = event.date
+            state[crn] = replace(state[crn], events=state[crn].events + (event,))
+            say = rs.get("say", "")
+            steps.append(EventStep(si, event.date, crn, event, say if isinstance(say, str) else ""))
+            continue
+
+        # a checkpoint
+        _unknown_keys(rs, CHECKPOINT_KEYS, where, f)
+        cp_name = _text_field(rs, "checkpoint", where, f, required=True)
+        say = _text_field(rs, "say", where, f, required=False)
+        cp_by = rs.get("by")
+        cp_after = _opt_date(rs, "from", where, f)
+        avoid: list[EventType] = []
+        raw_avoid = rs.get("avoid", [])
+        if not isinstance(raw_avoid, list):
+            f.add(where, "avoid", "must be a list of action types")
+            raw_avoid = []
+        for ai, a in enumerate(raw_avoid):
+            try:
+                avoid.append(EventType(a))
+            except ValueError:
+                f.add(where, f"avoid[{ai}]", f"{a!r} is not an action type ({_types()})")
+        raw_expect = rs.get("expect")
+        if not isinstance(raw_expect, list) or not raw_expect:
+            f.add(where, "expect", "needs at least one expected action ([[steps.expect]])")
+            continue
+        if crn is None:
+            continue
+        expectations: list[Expectation] = []
+        for ei, re_ in enumerate(raw_expect):
+            pre = f"expect[{ei}]."
+            if not isinstance(re_, Mapping):
+                f.add(where, f"expect[{ei}]", "must be a table with action, rule and by")
+                continue
+            _unknown_keys(re_, EXPECT_KEYS, where, f, prefix=pre)
+            e_crn = crn
+            if "crn" in re_:
+                e_crn = crn_of(re_, where) or ""
+                if not e_crn:
+                    continue
+            action_raw = re_.get("action")
+            try:
+                action = EventType(action_raw)
+            except ValueError:
+                f.add(where, pre + "action",
+                      f"{action_raw!r} is not an action type ({_types()})"
+                      if action_raw is not None else "is missing")
+                continue
+            rule = re_.get("rule")
+            if not isinstance(rule, str) or not rule.strip():
+                f.add(where, pre + "rule", "is missing (the id of the rule that requires it)")
+                continue
+            info = rules.lookup(rule)
+            if info is None:
+                f.add(where, pre + "rule", f"unknown rule {rule!r}: not in the rule packs")
+                continue
+            match = re_.get("match", {})
+            if not isinstance(match, Mapping):
+                f.add(where, pre + "match", "must be a table of field = value")
+                continue
+            day0 = _opt_date(re_, "day0", where, f, prefix=pre)
+            worked = _opt_date(re_, "worked", where, f, prefix=pre)
+            after = _opt_date(re_, "from", where, f, prefix=pre) or cp_after or last_event_day
+            by_raw = re_.get("by", cp_by)
+            today = last_event_day
+            key = (e_crn, today, len(state[e_crn].events))
+            if key not in agenda_cache:
+                try:
+                    agenda_cache[key] = list(rules.agenda(state[e_crn], today))
+                except Exception as exc:   # the engine refusing a case is a scenario fault
+                    f.add(where, pre + "rule", f"the rules engine failed on this case: {exc}")
+                    agenda_cache[key] = []
+            item = _pick_item(agenda_cache[key], rule, e_crn, day0)
+            notes: list[str] = []
+            if by_raw == "rule":
+                if item is None:
+                    f.add(where, pre + "by",
+                          f"by = \"rule\", but the rules engine gives no due item for rule "
+                          f"{rule!r} on {e_crn} as of {today.isoformat()}: give the date instead")
+                    continue
+                by, derived = item.due, True
+            elif by_raw is None:
+                f.add(where, pre + "by", "is missing: a date (YYYY-MM-DD) or \"rule\"")
+                continue
+            else:
+                try:
+                    by = parse_date(by_raw)
+                except ValueError as exc:
+                    f.add(where, pre + "by", f"{exc} (or \"rule\")")
+                    continue
+                derived = False
+                if item is not None and item.due != by:
+                    notes.append(f"the rules engine's date for this rule is "
+                                 f"{item.due.isoformat()}; this scenario sets {by.isoformat()}")
+            if by < after:
+                f.add(where, pre + "by", f"{by.isoformat()} is before the action can count "
+                                         f"(from {after.isoformat()})")
+                continue
+            why = re_.get("why", "")
+            expectations.append(Expectation(
+                key=f"steps[{si}].expect[{ei}]", checkpoint=cp_name, action=action, rule=rule,
+                crn=e_crn, by=by, derived=derived, after=after,
+                title=item.title if item is not None else info.title,
+                source=item.source if item is not None else info.source,
+                source_text=info.text, match=dict(match), worked=worked,
+                why=why if isinstance(why, str) else "", item=item, notes=tuple(notes)))
+        if expectations:
+            steps.append(Checkpoint(si, cp_name, crn, tuple(expectations), tuple(avoid),
+                                    cp_after, say))
+    f.raise_if_any()
+
+    last = max([s.date for s in steps] + [start])
+    if end is None:
+        end = last
+    elif end < last:
+        f.add("", "end", f"{end.isoformat()} is before the last step ({last.isoformat()})")
+        f.raise_if_any()
+    return Scenario(name=name, title=title, goal=goal, start=start, end=end,
+                    cases=tuple(cases.values()), steps=tuple(steps), notes=notes)
+
+
+def _same_day(value: Any, day: date) -> bool | None:
+    try:
+        return parse_date(value) == day
+    except ValueError:
+        return None
+
+
+def _types() -> str:
+    return ", ".join(t.value for t in EventType)
+
+
+def parse_answers(raw: Any, scenario: Scenario, *, file: str = "answers") -> list[Action]:
+    """The trainee's recorded actions, checked against the scenario; raises ScenarioError."""
+    f = _Faults(file)
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        f.add("", "", "an answers file must be a table with an actions list")
+        f.raise_if_any()
+    _unknown_keys(raw, ANSWER_KEYS, "", f)
+    named = raw.get("scenario")
+    if named is not None and named != scenario.name:
+        f.add("", "scenario", f"these answers are for {named!r}, not {scenario.name!r}")
+    raw_actions = raw.get("actions", [])
+    if not isinstance(raw_actions, list):
+        f.add("", "actions", "must be a list of [[actions]] tables")
+        raw_actions = []
+    crns = [c.crn for c in scenario.cases]
+    actions: list[Action] = []
+    for i, ra in enumerate(raw_actions):
+        where = f"actions[{i}]"
+        if not isinstance(ra, Mapping):
+            f.add(where, "", "must be a table with type and date")
+            continue
+        crn = ra.get("crn", crns[0] if len(crns) == 1 else None)
+        if crn is None:
+            f.add(where, "crn", "is missing (the scenario has more than one case)")
+            continue
+        if crn not in crns:
+            f.add(where, "crn", f"{crn!r} is not one of the scenario's cases ({', '.join(crns)})")
+            continue
+        coll = _EventProblems(crn)
+        event = parse_event({k: v for k, v in ra.items() if k != "crn"}, "", coll)
+        for p in coll.problems:
+            f.add(where, p.field.lstrip("."), p.reason)
+        if event is None:
+            continue
+        if event.date < scenario.start:
+            f.add(where, "date", f"{event.date.isoformat()} is before the scenario starts "
+                                 f"({scenario.start.isoformat()})")
+            continue
+        actions.append(Action(i, crn, event))
+    f.raise_if_any()
+    return sorted(actions, key=lambda a: (a.date, a.index))
+
+
+# -- marking ------------------------------------------------------------------------------------
+
+class Mark(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    MISSED = "missed"
+    OVERDUE = "overdue"          # live run: past its date, not done yet (may still be done late)
+    PENDING = "pending"          # live run: not due yet
+
+    @property
+    def symbol(self) -> str:
+        return {"on_time": "✓", "late": "!", "missed": "✗", "overdue": "✗",
+                "pending": "·"}[self.value]
+
+    @property
+    def label(self) -> str:
+        return {"on_time": "on time", "late": "late", "missed": "MISSED",
+                "overdue": "OVERDUE", "pending": "not due yet"}[self.value]
+
+
+@dataclass(frozen=True)
+class CheckpointResult:
+    """The verdict on one expected action."""
+
+    scenario: str
+    checkpoint: str
+    expectation: Expectation
+    status: Mark
+    done_on: date | None = None
+    late_working_days: int | None = None
+    action_index: int | None = None
+
+    @property
+    def met(self) -> bool:
+        return self.status is Mark.ON_TIME
+
+    def summary(self) -> str:
+        e = self.expectation
+        if self.status is Mark.ON_TIME:
+            return f"done {self.done_on.isoformat()}, on time"
+        if self.status is Mark.LATE:
+            return (f"done {self.done_on.isoformat()}, late by {self.late_working_days} "
+                    f"working day(s)")
+        if self.status is Mark.OVERDUE:
+            return f"not done, OVERDUE since {e.by.isoformat()}"
+        if self.status is Mark.PENDING:
+            return f"not done yet, due by {e.by.isoformat()}"
+        return "not done: MISSED"
+
+    def explanation_lines(self) -> list[str]:
+        """The rule, the count and the source, as plain text (CLI and explanation panel)."""
+        e = self.expectation
+        lines = [f"expected: {e.label} on {e.crn} by {e.by.isoformat()}"
+                 + (" (date from the rules engine)" if e.derived else " (date set by the scenario)"),
+                 f"result: {self.summary()}",
+                 f"rule: {e.rule} - {e.title}",
+                 f"source: {e.source}"]
+        if e.source_text:
+            lines.append(f"source text: {e.source_text}")
+        if e.why:
+            lines.append(f"why: {e.why}")
+        trace = e.trace
+        if trace is not None:
+            lines.append(f"day 0: {e.item.day0.isoformat()} ({e.item.day0_label})")
+            lines.append(f"count: {trace.summary()}")
+            skipped = [f"{s.day.isoformat()} {s.reason}" for s in trace.skipped]
+            if skipped:
+                lines.append("skipped: " + "; ".join(skipped))
+        lines += [f"note: {n}" for n in e.notes]
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.expectation
+        trace = e.trace
+        return {
+            "scenario": self.scenario,
+            "checkpoint": self.checkpoint,
+            "step": e.key,
+            "crn": e.crn,
+            "expected": e.action.value,
+            "match": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in e.match.items()},
+            "rule": e.rule,
+            "title": e.title,
+            "source": e.source,
+            "source_text": e.source_text,
+            "by": e.by.isoformat(),
+            "by_from_rules": e.derived,
+            "done_on": self.done_on.isoformat() if self.done_on else None,
+            "status": self.status.value,
+            "late_working_days": self.late_working_days,
+            "explanation": trace.to_dict() if trace is not None else None,
+        }
+
+
+@dataclass(frozen=True)
+class WrongAction:
+    """An action the checkpoint says not to take (e.g. a warning where breach was due)."""
+
+    checkpoint: str
+    crn: str
+    action: Action
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"checkpoint": self.checkpoint, "crn": self.crn,
+                "type": self.action.event.type.value, "date": self.action.date.isoformat()}
+
+
+@dataclass(frozen=True)
+class Marking:
+    scenario: Scenario
+    results: tuple[CheckpointResult, ...]
+    wrong: tuple[WrongAction, ...]
+    unmatched: tuple[Action, ...]        # actions that met no expectation (not penalised)
+
+    @property
+    def passed(self) -> bool:
+        return all(r.met for r in self.results) and not self.wrong
+
+    def count(self, status: Mark) -> int:
+        return sum(1 for r in self.results if r.status is status)
+
+
+def _assign(expectations: Sequence[Expectation], actions: Sequence[Action]
+            ) -> dict[str, Action]:
+    """Each expectation takes the earliest unused action that satisfies it, earliest due first.
+
+    Greedy in due-date order: stable as actions are added in date order (the live run), so an
+    earlier verdict never changes when the trainee does something later.
+    """
+    used: set[int] = set()
+    out: dict[str, Action] = {}
+    for e in sorted(expectations, key=lambda e: (e.by, e.key)):
+        for a in actions:
+            if a.index not in used and e.accepts(a.crn, a.event):
+                used.add(a.index)
+                out[e.key] = a
+                break
+    return out
+
+
+def mark(scenario: Scenario, actions: Sequence[Action], calendar: WorkingCalendar,
+         *, as_of: date | None = None) -> Marking:
+    """Mark the trainee's actions. ``as_of`` None: the scenario is over (not done = missed)."""
+    acts = [a for a in actions if as_of is None or a.date <= as_of]
+    assigned = _assign(scenario.expectations, acts)
+    results: list[CheckpointResult] = []
+    for cp in scenario.checkpoints:
+        for e in cp.expectations:
+            a = assigned.get(e.key)
+            if a is not None:
+                late = calendar.working_days_between(e.by, a.date)
+                if late > 0:
+                    results.append(CheckpointResult(scenario.name, cp.name, e, Mark.LATE,
+                                                    a.date, late, a.index))
+                else:
+                    results.append(CheckpointResult(scenario.name, cp.name, e, Mark.ON_TIME,
+                                                    a.date, 0, a.index))
+            elif as_of is None:
+                results.append(CheckpointResult(scenario.name, cp.name, e, Mark.MISSED))
+            elif as_of > e.by:
+                results.append(CheckpointResult(scenario.name, cp.name, e, Mark.OVERDUE,
+                                                late_working_days=calendar.working_days_between(
+                                                    e.by, as_of)))
+            else:
+                results.append(CheckpointResult(scenario.name, cp.name, e, Mark.PENDING))
+    used = {a.index for a in assigned.values()}
+    wrong: list[WrongAction] = []
+    for cp in scenario.checkpoints:
+        if not cp.avoid:
+            continue
+        after = min(e.after for e in cp.expectations)
+        for a in acts:
+            if (a.index not in used and a.crn == cp.crn and a.event.type in cp.avoid
+                    and a.date >= after):
+                wrong.append(WrongAction(cp.name, cp.crn, a))
+                used.add(a.index)
+    unmatched = tuple(a for a in acts if a.index not in used)
+    return Marking(scenario, tuple(results), tuple(wrong), unmatched)
+
+
+# -- the timeline player ----------------------------------------------------------------------
+
+class EntryKind(StrEnum):
+    EVENT = "event"              # something the scenario makes happen
+    ACTION = "action"            # something the trainee recorded
+    DUE = "due"                  # an expected action's date passes
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: date
+    kind: EntryKind
+    crn: str
+    text: str
+    say: str = ""
+
+
+def _event_text(event: Event) -> str:
+    bits = [event.type.label]
+    if event.outcome is not None:
+        bits.append(f"({event.outcome.label})")
+    if event.for_date is not None:
+        bits.append(f"for {event.for_date.isoformat()}")
+    if event.acceptable is not None:
+        bits.append("acceptable" if event.acceptable else "not acceptable")
+    if event.reason:
+        bits.append(f"- {event.reason}")
+    if event.note:
+        bits.append(f"- {event.note}")
+    return " ".join(bits)
+
+
+class ScenarioRun:
+    """A scenario played on a simulated clock: events happen, the trainee acts, dates pass.
+
+    ``today`` starts at the scenario's start date. :meth:`advance_to` moves the clock forward
+    (applying the scenario's events up to and including that day); :meth:`record` adds a
+    trainee action dated today (or later: the clock moves to it). All state is in memory.
+    """
+
+    def __init__(self, scenario: Scenario, calendar: WorkingCalendar) -> None:
+        self.scenario = scenario
+        self.calendar = calendar
+        self.today = scenario.start
+        self.cases: dict[str, Case] = {c.crn: c for c in scenario.cases}
+        self.actions: list[Action] = []
+        self.log: list[TimelineEntry] = []
+        self._next_event = 0
+        self._events = scenario.events
+        self._dues = sorted(scenario.expectations, key=lambda e: (e.by, e.key))
+        self._next_due = 0
+        self._apply_events_through(self.today)
+
+    # -- the clock ---------------------------------------------------------------------------
+    def _apply_events_through(self, day: date) -> None:
+        while self._next_event < len(self._events) and self._events[self._next_event].date <= day:
+            step = self._events[self._next_event]
+            case = self.cases[step.crn]
+            self.cases[step.crn] = replace(case, events=case.events + (step.event,))
+            self.log.append(TimelineEntry(step.date, EntryKind.EVENT, step.crn,
+                                          _event_text(step.event), step.say))
+            self._next_event += 1
+
+    def _pass_dues_before(self, day: date) -> None:
+        """Log each expected date that ended before ``day`` (end of day: after actions)."""
+        while self._next_due < len(self._dues) and self._dues[self._next_due].by < day:
+            e = self._dues[self._next_due]
+            self.log.append(TimelineEntry(e.by, EntryKind.DUE, e.crn,
+                                          f"{e.label} due by end of day [{e.rule}]"))
+            self._next_due += 1
+
+    def advance_to(self, day: date) -> None:
+        if day < self.today:
+            raise ValueError(f"the clock cannot go back from {self.today.isoformat()} "
+                             f"to {day.isoformat()}")
+        self._pass_dues_before(day)
+        self.today = day
+        self._apply_events_through(day)
+
+    def advance_working_days(self, n: int = 1) -> date:
+        self.advance_to(self.calendar.add_working_days(self.today, n))
+        return self.today
+
+    def next_stop(self) -> date | None:
+        """The next date something happens: an event, or an expected date passing."""
+        dates = [s.date for s in self._events[self._next_event:] if s.date > self.today]
+        dates += [e.by for e in self._dues[self._next_due:] if e.by >= self.today]
+        after = [d for d in dates if d > self.today]
+        if after:
+            return min(after)
+        return None if self.today >= self.scenario.end else self.scenario.end
+
+    def advance_to_next(self) -> date | None:
+        stop = self.next_stop()
+        if stop is not None:
+            self.advance_to(stop)
+        return stop
+
+    @property
+    def finished(self) -> bool:
+        return self.today >= self.scenario.end and self._next_event >= len(self._events)
+
+    # -- the trainee ---------------------------------------------------------------------------
+    def record(self, crn: str, event: Event) -> Action:
+        if crn not in self.cases:
+            raise ValueError(f"{crn!r} is not a case in this scenario")
+        if event.date < self.today:
+            raise ValueError(f"{event.date.isoformat()} is before the simulated date "
+                             f"({self.today.isoformat()})")
+        if event.date > self.today:
+            self.advance_to(event.date)
+        action = Action(len(self.actions), crn, event)
+        self._add(action)
+        return action
+
+    def _add(self, action: Action) -> None:
+        self.actions.append(action)
+        case = self.cases[action.crn]
+        self.cases[action.crn] = replace(case, events=case.events + (action.event,))
+        self.log.append(TimelineEntry(action.date, EntryKind.ACTION, action.crn,
+                                      _event_text(action.event)))
+
+    def play(self, actions: Sequence[Action]) -> Marking:
+        """Headless: merge the scenario's events and the trainee's actions by date, to the end."""
+        for action in sorted(actions, key=lambda a: (a.date, a.index)):
+            if action.date > self.today:
+                self.advance_to(action.date)
+            self._add(action)
+        self.advance_to(max(self.today, self.scenario.end))
+        self._pass_dues_before(date.max)
+        return self.final()
+
+    # -- the marks ---------------------------------------------------------------------------
+    def status(self) -> Marking:
+        """The marks as of the simulated date (pending / overdue for what is not done)."""
+        return mark(self.scenario, self.actions, self.calendar, as_of=self.today)
+
+    def final(self) -> Marking:
+        return mark(self.scenario, self.actions, self.calendar)
+
+    def agenda(self, rules: Rules, crn: str) -> list[DueItem]:
+        """The rules engine's view of a case as of the simulated date (the in-app mode)."""
+        return list(rules.agenda(self.cases[crn], self.today))
+
+
+def play(scenario: Scenario, actions: Sequence[Action], calendar: WorkingCalendar) -> tuple[ScenarioRun, Marking]:
+    run = ScenarioRun(scenario, calendar)
+    return run, run.play(actions)

@@ -1,0 +1,148 @@
+"""Training scenario files: find them, read them (TOML; YAML when PyYAML is installed), load them.
+
+The pure model, the player and the marker are in :mod:`omtui.domain.scenario`; this module
+does the file I/O and wires in the rules engine. Nothing here opens a case store: training
+runs live entirely in memory.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from omtui.domain.calendar import WorkingCalendar
+from omtui.domain.scenario import (
+    Action,
+    Rules,
+    Scenario,
+    ScenarioError,
+    ScenarioProblem,
+    parse_answers,
+    parse_scenario,
+)
+
+SUFFIXES = (".toml", ".yaml", ".yml")
+
+
+def scenarios_dir() -> Path:
+    """``$OMTUI_SCENARIOS_DIR``, else ``data/scenarios`` of the source tree."""
+    env = os.environ.get("OMTUI_SCENARIOS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "data" / "scenarios"
+
+
+def answers_dir(directory: Path | None = None) -> Path:
+    return (directory or scenarios_dir()) / "answers"
+
+
+def read_file(path: Path) -> Any:
+    """Decode a TOML (or YAML) file; a ScenarioError naming the file and the fault."""
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([ScenarioProblem(label, "", "", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([ScenarioProblem(label, "", "", "is a directory, not a file")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([ScenarioProblem(label, "", "", "is not UTF-8 text")]) from None
+    except OSError as exc:
+        raise ScenarioError([ScenarioProblem(label, "", "", exc.strerror or str(exc))]) from None
+    if path.suffix.lower() in (".yaml", ".yml"):
+        try:
+            import yaml  # type: ignore[import-untyped]
+        except ImportError:
+            raise ScenarioError([ScenarioProblem(
+                label, "", "", "YAML scenarios need PyYAML installed; use TOML")]) from None
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ScenarioError([ScenarioProblem(
+                label, "", "", f"not valid YAML: {' '.join(str(exc).split())}")]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([ScenarioProblem(label, "", "", f"not valid TOML: {exc}")]) from None
+
+
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """One scenario file as listed: its name and title (no rules evaluated)."""
+
+    path: Path
+    title: str
+    problem: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def list_scenarios(directory: Path | None = None) -> list[ScenarioEntry]:
+    """Every scenario file in the directory, by file name; unreadable ones carry a problem."""
+    directory = directory or scenarios_dir()
+    if not directory.is_dir():
+        raise ScenarioError([ScenarioProblem(str(directory), "", "",
+                                             "no such scenarios directory")])
+    out = []
+    for path in sorted(p for p in directory.iterdir()
+                       if p.is_file() and p.suffix.lower() in SUFFIXES):
+        try:
+            raw = read_file(path)
+            title = raw.get("title") if isinstance(raw, dict) else None
+            if not isinstance(title, str) or not title.strip():
+                out.append(ScenarioEntry(path, "", "no title"))
+            else:
+                out.append(ScenarioEntry(path, " ".join(title.split())))
+        except ScenarioError as exc:
+            out.append(ScenarioEntry(path, "", str(exc)))
+    return out
+
+
+def resolve(spec: str | Path, directory: Path | None = None) -> Path:
+    """A scenario by path, or by name in the scenarios directory (``tier4-christmas``)."""
+    path = Path(spec)
+    if path.exists():
+        return path
+    directory = directory or scenarios_dir()
+    for candidate in (directory / str(spec), *(directory / f"{spec}{s}" for s in SUFFIXES)):
+        if candidate.is_file():
+            return candidate
+    raise ScenarioError([ScenarioProblem(str(spec), "", "",
+                                         f"no such scenario file (looked in {directory})")])
+
+
+def default_answers(scenario_path: Path) -> Path:
+    """Where a scenario's model answers live: ``answers/<name>.toml`` beside it."""
+    return scenario_path.parent / "answers" / f"{scenario_path.stem}.toml"
+
+
+def default_rules(calendar: WorkingCalendar) -> Rules:
+    """The rules engine as scenarios see it: the packaged packs and the full case agenda."""
+    from omtui.scenario_rules import engine_rules
+
+    return engine_rules(calendar)
+
+
+def load_scenario(spec: str | Path, *, calendar: WorkingCalendar, rules: Rules | None = None,
+                  directory: Path | None = None) -> Scenario:
+    path = resolve(spec, directory)
+    raw = read_file(path)
+    return parse_scenario(raw, name=path.stem, rules=rules or default_rules(calendar),
+                          calendar=calendar, file=path.name)
+
+
+def load_answers(path: str | Path, scenario: Scenario) -> list[Action]:
+    path = Path(path)
+    raw = read_file(path)
+    return parse_answers(raw, scenario, file=path.name)
+
+
+def training_today(scenario: Scenario) -> date:
+    """The simulated date a training run opens on (never the system clock)."""
+    return scenario.start
