@@ -1,0 +1,184 @@
+"""Compiled rule packs: what a rule says, checked and ready to evaluate.
+
+Built from TOML data by :mod:`omtui.domain.rules.loader`; evaluated by
+:mod:`omtui.domain.rules.evaluate`. Everything here is immutable and shared by every case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from omtui.domain.calendar import Unit
+from omtui.domain.case import Event, EventType
+from omtui.domain.rules.conditions import Condition
+
+#: Day-0 names that are dates of the case rather than events.
+CASE_ANCHORS: dict[str, str] = {
+    "sentence": "the sentence date",
+    "commencement": "the start date (the sentence date when no start date is given)",
+    "release_date": "the recorded release date (planned or past)",
+    "end_date": "the order's or licence's end date",
+    "release": "the latest release event, else the recorded release date once it has passed",
+}
+
+
+def _norm(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class EventPattern:
+    """An event type, optionally with field tests: ``contact(outcome=attended, with!=police)``.
+
+    ``field=value`` needs the field present with that value; ``field!=value`` holds when the
+    field is absent or has another value.
+    """
+
+    type: EventType
+    fields: tuple[tuple[str, str, str], ...] = ()     # (field, "=" or "!=", value)
+
+    def matches(self, event: Event) -> bool:
+        if event.type is not self.type:
+            return False
+        for key, op, want in self.fields:
+            got = event.get(key)
+            same = got is not None and _norm(got) == want
+            if same != (op == "="):
+                return False
+        return True
+
+    def __str__(self) -> str:
+        if not self.fields:
+            return self.type.value
+        inner = ", ".join(f"{k}{op}{v}" for k, op, v in self.fields)
+        return f"{self.type.value}({inner})"
+
+    def describe(self) -> str:
+        if not self.fields:
+            return f"a {self.type.label} event"
+        inner = ", ".join(f"{k.replace('_', ' ')} {'' if op == '=' else 'not '}"
+                          f"{v.replace('_', ' ')}" for k, op, v in self.fields)
+        return f"a {self.type.label} event with {inner}"
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """One candidate for day 0: a case date (``sentence``) or the latest matching event."""
+
+    name: str                             # as written in the pack
+    pattern: EventPattern | None = None   # None: a case date in CASE_ANCHORS
+
+    @property
+    def label(self) -> str:
+        if self.pattern is None:
+            return self.name.replace("_", " ")
+        return str(self.pattern).replace("_", " ")
+
+
+@dataclass(frozen=True)
+class Offset:
+    n: int
+    unit: Unit
+
+    def __str__(self) -> str:
+        return f"{self.n} {self.unit.label}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    source: str
+    text: str
+    trigger: tuple[Anchor, ...]
+    offset: Offset
+    satisfied_by: tuple[EventPattern, ...]
+    when: Condition
+    window_start: Offset | None = None
+    count: int = 1                 # satisfied on the date of the count-th matching event
+    phase_from: Offset | None = None    # only when day 0 >= commencement + this
+    phase_until: Offset | None = None   # only when day 0 < commencement + this
+    recurring: bool = False        # day 0 moves to the last satisfying event: the next occurrence
+    per_event: bool = False        # one item for every trigger event (each letter received)
+    kind: str = "rule"
+    effective_from: date | None = None
+    pack: str = ""                 # id of the pack it came from
+    origin: str = ""               # file it came from
+
+    @property
+    def satisfied_text(self) -> str:
+        text = " or ".join(p.describe() for p in self.satisfied_by)
+        return f"{self.count} of: {text}" if self.count > 1 else text
+
+    @property
+    def trigger_text(self) -> str:
+        names = [a.label for a in self.trigger]
+        if self.recurring:
+            names += [f"last {p.type.label}" for p in self.satisfied_by]
+        if len(names) == 1:
+            return names[0]
+        return "the latest of " + ", ".join(names)
+
+
+@dataclass(frozen=True)
+class PackInfo:
+    id: str
+    title: str
+    effective_from: date
+    sources: tuple[str, ...] = ()
+    origin: str = ""
+    rule_count: int = 0
+
+
+@dataclass(frozen=True)
+class Pack:
+    info: PackInfo
+    rules: tuple[Rule, ...]
+    disabled: tuple[str, ...] = ()     # rule ids this (local) pack switches off
+
+
+@dataclass(frozen=True)
+class RuleVersions:
+    """Every version of one rule id, newest effective date first."""
+
+    id: str
+    versions: tuple[Rule, ...]
+
+    @property
+    def current(self) -> Rule:
+        return self.versions[0]
+
+
+@dataclass(frozen=True)
+class RuleBook:
+    """The compiled rules an office uses, plus the contact-level and enforcement policies.
+
+    ``contact_levels`` and ``enforcement`` are the policy objects of ``omtui.domain.schedule``
+    and ``omtui.domain.enforcement`` (None: those due items are not produced).
+    """
+
+    packs: tuple[PackInfo, ...]
+    rules: tuple[RuleVersions, ...]
+    disabled: tuple[tuple[str, str], ...] = ()     # (rule id, pack that switched it off)
+    contact_levels: Any = None
+    enforcement: Any = None
+    _by_id: dict[str, RuleVersions] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({r.id: r for r in self.rules})
+
+    def rule(self, rule_id: str) -> Rule | None:
+        found = self._by_id.get(rule_id)
+        return found.current if found else None
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __iter__(self):
+        return (r.current for r in self.rules)
