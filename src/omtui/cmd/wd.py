@@ -9,9 +9,9 @@ from typing import Annotated, Optional
 import typer
 
 from omtui.cmd.common import calendar_for, fail, options, parse_day, resolve_today
-from omtui.domain.calendar import MAX_YEAR, MIN_YEAR, WEEKDAYS, CalendarError, Unit
+from omtui.domain.calendar import MAX_COUNT, MAX_YEAR, MIN_YEAR, WEEKDAYS, CalendarError, Unit
 
-MAX_N = 100_000
+MAX_N = MAX_COUNT
 
 
 def _count(text: str) -> int:

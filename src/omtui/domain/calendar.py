@@ -25,6 +25,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 MIN_YEAR = 1900
 MAX_YEAR = 2199
 
+#: The largest count (either way) a person may ask for: the CLI and the calculator refuse more.
+MAX_COUNT = 100_000
+
 
 class CalendarError(ValueError):
     """A query the calendar cannot answer (bad unit, absurd count)."""
