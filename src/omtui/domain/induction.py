@@ -17,17 +17,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from omtui.domain.case import (
-    Case,
-    ContactOutcome,
-    Event,
-    EventType,
-    Gender,
-    OrderType,
-    Requirement,
-    Rosh,
-)
+from omtui.domain.case import Case, ContactOutcome, Event, EventType
 from omtui.domain.caseformat import parse_date
+from omtui.domain.rules.conditions import Condition, ConditionError, parse_condition
+from omtui.domain.rules.evaluate import CaseView
 
 GROUPS = ("explain", "offer", "barrier")
 GROUP_LABELS = {"explain": "Explained and recorded", "offer": "Offers and communication needs",
@@ -48,111 +41,11 @@ class ChecklistError(ValueError):
         super().__init__("; ".join(problems[:5]) + more)
 
 
-# -- conditions: "gender == female and rosh in [high, very_high]" --------------------------------
+# -- conditions: the rules engine's language ("gender == female", "order in [licence, PSS]") ----
 
-_ENUMS: dict[str, type] = {"gender": Gender, "order_type": OrderType, "rosh": Rosh}
-_FIELDS = ("gender", "order_type", "rosh", "tier", "ppo", "requirements", "flags")
-_CLAUSE = re.compile(
-    r"\s*(?P<field>[a-z_]+)\s*(?P<op>==|!=|<=|>=|<|>|not\s+in|in|has)\s*(?P<value>.+?)\s*$")
-
-
-@dataclass(frozen=True)
-class Clause:
-    field: str
-    op: str
-    values: tuple[Any, ...]
-
-    def holds(self, case: Case) -> bool:
-        if self.field == "requirements":
-            return self.values[0] in case.requirements
-        if self.field == "flags":
-            return self.values[0] in case.flags
-        actual = getattr(case, self.field)
-        if self.op == "==":
-            return actual == self.values[0]
-        if self.op == "!=":
-            return actual != self.values[0]
-        if self.op == "in":
-            return actual in self.values
-        if self.op == "not in":
-            return actual not in self.values
-        if actual is None:
-            return False
-        return {"<": actual < self.values[0], "<=": actual <= self.values[0],
-                ">": actual > self.values[0], ">=": actual >= self.values[0]}[self.op]
-
-
-@dataclass(frozen=True)
-class Condition:
-    """Clauses that must all hold. The text is kept to show and to write back."""
-
-    text: str
-    clauses: tuple[Clause, ...]
-
-    def holds(self, case: Case) -> bool:
-        return all(c.holds(case) for c in self.clauses)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-def _value(field_name: str, raw: str) -> Any:
-    raw = raw.strip().strip("\"'")
-    if field_name in _ENUMS:
-        enum = _ENUMS[field_name]
-        try:
-            return enum(raw)
-        except ValueError:
-            allowed = ", ".join(m.value for m in enum)
-            raise ValueError(f"{field_name} cannot be {raw!r} (use one of: {allowed})") from None
-    if field_name == "tier":
-        if not raw.isdigit() or not 1 <= int(raw) <= 4:
-            raise ValueError(f"tier must be 1 to 4, not {raw!r}")
-        return int(raw)
-    if field_name == "ppo":
-        if raw.lower() not in ("true", "false"):
-            raise ValueError(f"ppo must be true or false, not {raw!r}")
-        return raw.lower() == "true"
-    if field_name == "requirements":
-        try:
-            return Requirement(raw)
-        except ValueError:
-            allowed = ", ".join(m.value for m in Requirement)
-            raise ValueError(f"unknown requirement {raw!r} (use one of: {allowed})") from None
-    if not raw:
-        raise ValueError(f"{field_name} needs a value")
-    return raw                                                  # flags: any text
-
-
-def parse_condition(text: str) -> Condition:
-    """Parse ``FIELD OP VALUE [and FIELD OP VALUE ...]``. Raises ValueError saying what is wrong."""
-    if not isinstance(text, str) or not text.strip():
-        raise ValueError("the condition is empty")
-    clauses = []
-    for part in re.split(r"\s+and\s+", text.strip()):
-        m = _CLAUSE.fullmatch(part)
-        if not m:
-            raise ValueError(f"cannot read {part!r}: write FIELD OP VALUE, e.g. gender == female")
-        name, op, raw = m["field"], re.sub(r"\s+", " ", m["op"]), m["value"]
-        if name not in _FIELDS:
-            raise ValueError(f"unknown field {name!r} (use one of: {', '.join(_FIELDS)})")
-        if name in ("requirements", "flags") and op != "has":
-            raise ValueError(f"{name} takes 'has', e.g. {name} has {'drr' if name == 'requirements' else 'wales'}")
-        if op == "has" and name not in ("requirements", "flags"):
-            raise ValueError(f"'has' only works with requirements or flags, not {name}")
-        if op in ("<", "<=", ">", ">=") and name != "tier":
-            raise ValueError(f"{op!r} only works with tier")
-        if op in ("in", "not in"):
-            if not (raw.startswith("[") and raw.endswith("]")):
-                raise ValueError(f"{op!r} needs a [list], e.g. rosh in [high, very_high]")
-            items = [v for v in raw[1:-1].split(",") if v.strip()]
-            if not items:
-                raise ValueError(f"the list after {op!r} is empty")
-            values = tuple(_value(name, v) for v in items)
-        else:
-            values = (_value(name, raw),)
-        clauses.append(Clause(name, op, values))
-    return Condition(text.strip(), tuple(clauses))
+def case_facts(case: Case, today: date) -> Mapping[str, Any]:
+    """The facts an ``applies_when`` condition reads (the same facts as the rule packs)."""
+    return CaseView(case, today).facts
 
 
 # -- the checklist --------------------------------------------------------------------------------
@@ -167,8 +60,11 @@ class ChecklistItem:
     applies_when: Condition | None = None
     hint: str = ""
 
-    def applies_to(self, case: Case) -> bool:
-        return self.applies_when is None or self.applies_when.holds(case)
+    def applies_to(self, case: Case, today: date) -> bool:
+        return self.applies_when is None or self.applies_when(case_facts(case, today))
+
+    def applies_with(self, facts: Mapping[str, Any]) -> bool:
+        return self.applies_when is None or self.applies_when(facts)
 
 
 @dataclass(frozen=True)
@@ -179,8 +75,10 @@ class Checklist:
     def item(self, item_id: str) -> ChecklistItem | None:
         return next((i for i in self.items if i.id == item_id), None)
 
-    def applicable(self, case: Case) -> tuple[ChecklistItem, ...]:
-        return tuple(i for i in self.items if i.applies_to(case))
+    def applicable(self, case: Case, today: date) -> tuple[ChecklistItem, ...]:
+        """The items that apply to the case as of ``today`` (facts computed once)."""
+        facts = case_facts(case, today)
+        return tuple(i for i in self.items if i.applies_with(facts))
 
 
 _ITEM_KEYS = {"id", "text", "source", "group", "required", "applies_when", "hint"}
@@ -234,8 +132,8 @@ def parse_checklist(text: str, where: str = "induction checklist") -> Checklist:
         if "applies_when" in raw:
             try:
                 condition = parse_condition(raw["applies_when"])
-            except ValueError as exc:
-                problems.append(f"{label}: applies_when: {exc}")
+            except ConditionError as exc:
+                problems.append(f"{label}: applies_when: {exc} in {exc.text!r}")
         if len(problems) > bad:
             continue
         seen.add(item_id)
@@ -369,14 +267,14 @@ class InductionStatus:
 
 
 def induction_status(case: Case, record: InductionRecord, checklist: Checklist,
-                     today: date | None = None) -> InductionStatus:
+                     today: date) -> InductionStatus:
     """Done when every applicable required item is ticked and a date (not after today) is recorded."""
-    applicable = checklist.applicable(case)
+    applicable = checklist.applicable(case, today)
     missing = tuple(i for i in applicable if i.required and not record.is_ticked(i.id))
     known = {i.id for i in checklist.items}
     unknown = tuple(sorted(k for k, e in record.entries.items() if e.ticked and k not in known))
     date_missing = record.date_recorded is None
-    future = bool(today and record.date_recorded and record.date_recorded > today)
+    future = record.date_recorded is not None and record.date_recorded > today
     return InductionStatus(done=not missing and not date_missing and not future,
                            applicable=applicable, missing=missing, date_missing=date_missing,
                            future_date=future, unknown_ids=unknown)
@@ -466,5 +364,5 @@ def checklist_to_dicts(items: Iterable[ChecklistItem]) -> list[dict[str, Any]]:
     """The items as JSON-able dicts (for --json output and the screens' tests)."""
     return [{"id": i.id, "text": i.text, "source": i.source, "group": i.group,
              "required": i.required,
-             "applies_when": str(i.applies_when) if i.applies_when else None, "hint": i.hint}
+             "applies_when": i.applies_when.text if i.applies_when else None, "hint": i.hint}
             for i in items]
