@@ -1,9 +1,320 @@
-"""CLI commands: rules (registered by omtui.cli)."""
+"""CLI commands of the rules engine: ``due``, ``explain``, ``rules list``, ``rules check``.
+
+``omtui due --cases FILE.json --today YYYY-MM-DD [--json]`` works without a database: bad
+cases in the file are reported on stderr (index, CRN, field) and skipped, the rest are
+evaluated. ``omtui due --db URL`` (or the global ``--db``) evaluates the store instead.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
 import typer
 
+from omtui.cmd.common import calendar_for, fail, options, resolve_today
+
+_CASES_HELP = "A JSON case file ({\"cases\": [...]}, see docs/case-format.md)."
+_RULES_HELP = "A local rule pack (TOML) applied after the packaged one; repeatable."
+
+
+# -- loading --------------------------------------------------------------------------------------
+
+def _rulebook(extra: list[str] | None):
+    from omtui.rulepacks import PackError, RulePackFileError, default_packs, load_rulebook
+
+    try:
+        return load_rulebook(extra) if extra else default_packs()
+    except (PackError, RulePackFileError) as exc:
+        problems = getattr(exc, "problems", None)
+        if problems:
+            for p in problems[1:]:
+                typer.echo(f"omtui: {p}", err=True)
+            fail(f"bad rule pack: {problems[0]}")
+        fail(str(exc))
+
+
+def _read_cases_file(path: str, today: date) -> list:
+    """Good cases from the file; every bad case reported on stderr and skipped."""
+    from omtui.domain.caseformat import check_against_today, parse_caseload
+
+    p = Path(path)
+    try:
+        text = p.read_text("utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
+    except RecursionError:
+        fail(f"{path}: not valid JSON: nested too deeply")
+    result = parse_caseload(data)
+    if result.problems and not result.rejected and not result.cases:
+        fail(f"{path}: {result.problems[0]}")
+    for problem in result.problems:
+        typer.echo(f"omtui: {path}: {problem} (case skipped)", err=True)
+    rejected = set(result.rejected)
+    kept_indexes = [i for i in range(len(result.cases) + len(rejected)) if i not in rejected]
+    cases = []
+    for case, index in zip(result.cases, kept_indexes):
+        late = check_against_today(case, today, index)
+        if late:
+            for problem in late:
+                typer.echo(f"omtui: {path}: {problem} (case skipped)", err=True)
+            continue
+        cases.append(case)
+    skipped = len(result.rejected) + len(result.cases) - len(cases)
+    if skipped:
+        typer.echo(f"omtui: {skipped} case(s) skipped, {len(cases)} evaluated", err=True)
+    return cases
+
+
+def _store_cases(ctx: typer.Context, db: str | None) -> list:
+    from omtui.services import StoreError
+
+    try:
+        from omtui.store import open_store
+    except ImportError:
+        fail("the database store is not available in this build: use --cases FILE.json")
+    try:
+        store = open_store(db, options(ctx).officer)
+        try:
+            return list(store.list_cases())
+        finally:
+            close = getattr(store, "close", None)
+            if callable(close):
+                close()
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def _cases(ctx: typer.Context, cases_file: str | None, db: str | None, today: date) -> list:
+    if cases_file is not None and db is not None:
+        fail("use either --cases FILE.json or --db, not both")
+    if cases_file is not None:
+        return _read_cases_file(cases_file, today)
+    target = db or options(ctx).db
+    if target is None:
+        fail("say where the cases are: --cases FILE.json, or --db URL (or set OMTUI_DB)")
+    return _store_cases(ctx, target)
+
+
+# -- output -------------------------------------------------------------------------------------
+
+def item_json(item) -> dict[str, Any]:
+    out = item.to_dict()
+    out["explanation_text"] = item.explanation_lines()
+    return out
+
+
+def _console():
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else 160
+    return Console(markup=False, highlight=False, emoji=False, width=width, soft_wrap=False)
+
+
+def _status_text(status):
+    from rich.text import Text
+
+    style = {"overdue": "bold red", "due_soon": "yellow", "due": "", "done": "green"}[status.value]
+    return Text(f"{status.symbol} {status.label}", style=style)
+
+
+def _print_due_table(items: list, names: dict[str, str], cases_count: int) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    console = _console()
+    table = Table(show_lines=False, header_style="bold", pad_edge=False)
+    for col, kw in (("Status", {"no_wrap": True}), ("Due", {"no_wrap": True}),
+                    ("CRN", {"no_wrap": True}), ("Name", {"max_width": 24}),
+                    ("What", {}), ("Source", {}), ("Day 0", {"no_wrap": True})):
+        table.add_column(col, **kw)
+    for item in items:
+        late = f" ({item.late_by} wd late)" if item.late_by else ""
+        done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
+        table.add_row(_status_text(item.status), Text(item.due.isoformat()), Text(item.crn),
+                      Text(names.get(item.crn, "")), Text(item.title + done),
+                      Text(item.source), Text(f"{item.day0.isoformat()} {item.day0_label}"))
+    console.print(table)
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.status.value] = counts.get(item.status.value, 0) + 1
+    summary = ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}"
+                        for s in ("overdue", "due_soon", "due", "done"))
+    console.print(Text(f"{len(items)} item(s) across {cases_count} case(s): {summary}"))
+
+
+# -- commands ---------------------------------------------------------------------------------------
 
 def register(app: typer.Typer) -> None:
-    """Nothing registered yet."""
+    @app.command("due")
+    def due(
+        ctx: typer.Context,
+        cases_file: Annotated[Optional[str], typer.Option("--cases", help=_CASES_HELP)] = None,
+        today: Annotated[Optional[str], typer.Option("--today", help="As of (YYYY-MM-DD).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="A JSON list of due items.")] = False,
+        db: Annotated[Optional[str], typer.Option("--db", help="Evaluate the cases in this database.")] = None,
+        open_only: Annotated[bool, typer.Option("--open", help="Leave out items already done.")] = False,
+        crn: Annotated[Optional[list[str]], typer.Option("--crn", help="Only this case; repeatable.")] = None,
+        rules: Annotated[Optional[list[str]], typer.Option("--rules", help=_RULES_HELP)] = None,
+    ) -> None:
+        """What is due, overdue and done for every case, under which rule, and why."""
+        from omtui.domain.agenda import case_agenda, sort_items
+        from omtui.domain.calendar import CalendarError
+
+        day = resolve_today(ctx, today)
+        book = _rulebook(rules)
+        calendar = calendar_for(ctx)
+        cases = _cases(ctx, cases_file, db, day)
+        if crn:
+            wanted = set(crn)
+            cases = [c for c in cases if c.crn in wanted]
+        items = []
+        for case in cases:
+            try:
+                items.extend(case_agenda(case, day, calendar, book))
+            except CalendarError as exc:    # a policy module's count out of range
+                typer.echo(f"omtui: {case.crn}: cannot evaluate: {exc} (case skipped)", err=True)
+        if open_only:
+            items = [i for i in items if i.is_open]
+        items = sort_items(items)
+        if as_json:
+            typer.echo(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=1))
+            return
+        _print_due_table(items, {c.crn: c.name for c in cases}, len(cases))
+
+    @app.command("explain")
+    def explain(
+        ctx: typer.Context,
+        crn: Annotated[str, typer.Argument(help="The case's CRN (e.g. X123456).")],
+        cases_file: Annotated[Optional[str], typer.Option("--cases", help=_CASES_HELP)] = None,
+        today: Annotated[Optional[str], typer.Option("--today", help="As of (YYYY-MM-DD).")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="A JSON list of decisions.")] = False,
+        db: Annotated[Optional[str], typer.Option("--db", help="Read the case from this database.")] = None,
+        rules: Annotated[Optional[list[str]], typer.Option("--rules", help=_RULES_HELP)] = None,
+    ) -> None:
+        """Every rule considered for one case: applied or not, and why."""
+        from omtui.domain.agenda import explain_case
+
+        day = resolve_today(ctx, today)
+        wanted = crn.strip().upper()
+        book = _rulebook(rules)
+        calendar = calendar_for(ctx)
+        cases = [c for c in _cases(ctx, cases_file, db, day) if c.crn == wanted]
+        if not cases:
+            fail(f"no case {wanted} (or it was skipped: see the messages above)")
+        case = cases[0]
+        decisions = explain_case(case, day, calendar, book)
+        if as_json:
+            typer.echo(json.dumps([d.to_dict() for d in decisions], ensure_ascii=False, indent=1))
+            return
+        out = _console()
+        from rich.text import Text
+
+        out.print(Text(f"{case.crn} {case.name}: {case.order_type.label}, tier {case.tier}, "
+                       f"RoSH {case.rosh.label}{', PPO' if case.ppo else ''}; as of "
+                       f"{day.isoformat()}; calendar: {calendar.name}"))
+        applied = sum(1 for d in decisions if d.applies)
+        out.print(Text(f"{len(decisions)} rule decision(s), {applied} applied"))
+        for d in decisions:
+            mark = "APPLIES" if d.applies else "not applied"
+            out.print(Text(""))
+            out.print(Text(f"[{mark}] {d.rule}: {d.title} ({d.source})",
+                           style="bold" if d.applies else "dim"))
+            out.print(Text(f"  {d.reason}"))
+            if d.item is not None:
+                for line in d.item.explanation_lines()[2:]:
+                    out.print(Text(f"    {line}"))
+
+    rules_app = typer.Typer(help="Rule packs: list the rules in force, check a pack file.",
+                            no_args_is_help=True, rich_markup_mode=None)
+    app.add_typer(rules_app, name="rules")
+
+    @rules_app.command("list")
+    def rules_list(
+        as_json: Annotated[bool, typer.Option("--json", help="A JSON list of rules.")] = False,
+        rules: Annotated[Optional[list[str]], typer.Option("--rules", help=_RULES_HELP)] = None,
+    ) -> None:
+        """Every rule in force: id, source section, offset, trigger and condition."""
+        book = _rulebook(rules)
+        if as_json:
+            typer.echo(json.dumps([_rule_json(g) for g in book.rules], ensure_ascii=False,
+                                  indent=1))
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        out = _console()
+        for info in book.packs:
+            out.print(Text(f"pack {info.id}: {info.title} (effective from "
+                           f"{info.effective_from.isoformat()}, {info.rule_count} rules; "
+                           f"{info.origin})"))
+        for rid, pack in book.disabled:
+            out.print(Text(f"rule {rid} switched off by pack {pack}"))
+        table = Table(header_style="bold", pad_edge=False)
+        for col in ("Rule", "Source", "Due", "Day 0", "When"):
+            table.add_column(col)
+        for group in book.rules:
+            r = group.current
+            versions = f" (+{len(group.versions) - 1} older)" if len(group.versions) > 1 else ""
+            table.add_row(Text(f"{r.id}{versions}\n{r.title}"), Text(r.source), Text(str(r.offset)),
+                          Text(r.trigger_text), Text(r.when.text))
+        out.print(table)
+        out.print(Text(f"{len(book.rules)} rule(s)"))
+        if book.contact_levels is not None or book.enforcement is not None:
+            out.print(Text("also in force: " + ", ".join(
+                n for n, v in (("contact levels (NS 2c.16)", book.contact_levels),
+                               ("enforcement (NS 2f)", book.enforcement)) if v is not None)))
+
+    @rules_app.command("check")
+    def rules_check(
+        files: Annotated[list[str], typer.Argument(help="Rule pack file(s) to check (TOML).")],
+    ) -> None:
+        """Check rule pack files: every problem with file, rule id and field."""
+        from omtui.rulepacks import PackError, RulePackFileError, read_pack
+
+        bad = 0
+        for path in files:
+            try:
+                pack = read_pack(path)
+            except RulePackFileError as exc:
+                typer.echo(f"omtui: {exc}", err=True)
+                bad += 1
+                continue
+            except PackError as exc:
+                for p in exc.problems:
+                    typer.echo(f"omtui: {p}", err=True)
+                bad += 1
+                continue
+            typer.echo(f"{path}: ok: pack {pack.info.id}, {len(pack.rules)} rule(s)"
+                       + (f", {len(pack.disabled)} switched off" if pack.disabled else "")
+                       + f", effective from {pack.info.effective_from.isoformat()}")
+        if bad:
+            raise typer.Exit(1)
+
+
+def _rule_json(group) -> dict[str, Any]:
+    r = group.current
+    return {
+        "id": r.id, "title": r.title, "source": r.source, "text": r.text, "pack": r.pack,
+        "origin": r.origin, "trigger": [a.name for a in r.trigger],
+        "offset": {"n": r.offset.n, "unit": r.offset.unit.value},
+        "window_start": ({"n": r.window_start.n, "unit": r.window_start.unit.value}
+                         if r.window_start else None),
+        "satisfied_by": [str(p) for p in r.satisfied_by], "count": r.count,
+        "when": r.when.text, "recurring": r.recurring, "per_event": r.per_event,
+        "kind": r.kind,
+        "effective_from": r.effective_from.isoformat() if r.effective_from else None,
+        "versions": len(group.versions),
+    }
+
+
+__all__ = ["register", "item_json"]

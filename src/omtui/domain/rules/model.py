@@ -60,11 +60,13 @@ class EventPattern:
         return f"{self.type.value}({inner})"
 
     def describe(self) -> str:
+        label = self.type.label
+        article = "an" if label[0] in "aeiou" else "a"
         if not self.fields:
-            return f"a {self.type.label} event"
-        inner = ", ".join(f"{k.replace('_', ' ')} {'' if op == '=' else 'not '}"
+            return f"{article} {label} event"
+        inner = "; ".join(f"{k.replace('_', ' ')} {'' if op == '=' else 'other than '}"
                           f"{v.replace('_', ' ')}" for k, op, v in self.fields)
-        return f"a {self.type.label} event with {inner}"
+        return f"{article} {label} event ({inner})"
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,10 @@ class Offset:
     unit: Unit
 
     def __str__(self) -> str:
-        return f"{self.n} {self.unit.label}"
+        label = self.unit.label
+        if abs(self.n) == 1:
+            label = label.replace("days", "day").replace("weeks", "week").replace("months", "month")
+        return f"{self.n} {label}"
 
 
 @dataclass(frozen=True)
