@@ -1,0 +1,56 @@
+"""The store: omtui's private local database (SQLite by default, any SQLAlchemy URL).
+
+``open_store(url_or_path=None, officer=None)`` is the one entry point: it makes the engine,
+brings the schema up to date (backing up an older file first) and returns a
+:class:`~omtui.store.repository.SqlStore`, which implements :class:`omtui.services.CaseStore`.
+See docs/store.md.
+"""
+
+from __future__ import annotations
+
+import os
+
+from omtui.services import StoreError
+
+__all__ = ["open_store", "StoreError"]
+
+
+def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None = None, *,
+               upgrade: bool = True):
+    """Open (creating and migrating as needed) the database at ``url_or_path``.
+
+    ``None`` is the default file in the user data directory; a plain path is a SQLite file;
+    ``":memory:"`` is a private in-memory database; anything with ``://`` is a SQLAlchemy URL.
+    ``officer`` is recorded in the audit trail (default: the login name).
+    With ``upgrade=False`` an out-of-date schema raises :class:`StoreError` instead.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from omtui.store import migrate
+    from omtui.store.engine import engine_for, resolve
+    from omtui.store.repository import SqlStore
+
+    target = resolve(url_or_path)
+    try:
+        engine = engine_for(target)
+    except OSError as exc:
+        raise StoreError(f"cannot open {target.describe()}: {exc.strerror or exc}") from None
+    try:
+        if upgrade:
+            result = migrate.upgrade(engine, target)
+        else:
+            result = None
+            current, head = migrate.current_revision(engine), migrate.head_revision()
+            if current != head:
+                raise StoreError(f"{target.describe()} needs `omtui db upgrade` "
+                                 f"(schema {current or 'empty'}, this omtui {head})")
+    except StoreError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        reason = getattr(exc, "orig", None) or exc
+        raise StoreError(f"cannot open {target.describe()}: {reason}") from None
+    store = SqlStore(engine, target, officer)
+    store.upgrade_result = result
+    return store

@@ -1,0 +1,1 @@
+"""Alembic migrations for the omtui store (run by ``omtui.store.migrate``; no alembic.ini)."""
