@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from omtui.domain.calendar import WorkingCalendar
+from omtui.domain.case import Case
+from omtui.domain.due import DueItem
 from omtui.domain.scenario import (
     Action,
+    RuleInfo,
     Rules,
     Scenario,
     ScenarioError,
@@ -122,11 +125,56 @@ def default_answers(scenario_path: Path) -> Path:
     return scenario_path.parent / "answers" / f"{scenario_path.stem}.toml"
 
 
-def default_rules(calendar: WorkingCalendar) -> Rules:
-    """The rules engine as scenarios see it: the packaged packs and the full case agenda."""
-    from omtui.scenario_rules import engine_rules
+def _policy_rule_index() -> dict[str, RuleInfo]:
+    """Rule ids named in the packaged policy packs (enforcement, contact levels): any table
+    with ``id``, ``title`` and ``source`` is a rule a scenario may cite."""
+    from importlib.resources import files
 
-    return engine_rules(calendar)
+    found: dict[str, RuleInfo] = {}
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            rid, title, source = node.get("id"), node.get("title"), node.get("source")
+            if all(isinstance(v, str) for v in (rid, title, source)):
+                found.setdefault(rid, RuleInfo(rid, title, source, str(node.get("text", ""))))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    folder = files("omtui.data") / "rules"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            try:
+                data = tomllib.loads(entry.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                continue      # the rules loader reports broken packs; here they just cite nothing
+            for key, value in data.items():
+                if key != "pack":
+                    walk(value)
+    return found
+
+
+def default_rules(calendar: WorkingCalendar, packs: Any = None) -> Rules:
+    """The rules engine as scenarios see it: the packaged rule book and the full case agenda
+    (rules, contact schedule, enforcement). ``packs`` overrides the rule book (tests)."""
+    from omtui.domain.agenda import case_agenda
+    from omtui.rulepacks import default_packs
+
+    book = packs if packs is not None else default_packs()
+    policy = _policy_rule_index()
+
+    def lookup(rule_id: str) -> RuleInfo | None:
+        rule = book.rule(rule_id)
+        if rule is not None:
+            return RuleInfo(rule.id, rule.title, rule.source, rule.text)
+        return policy.get(rule_id)
+
+    def agenda(case: Case, today: date) -> list[DueItem]:
+        return case_agenda(case, today, calendar, book)
+
+    return Rules(agenda=agenda, lookup=lookup)
 
 
 def load_scenario(spec: str | Path, *, calendar: WorkingCalendar, rules: Rules | None = None,

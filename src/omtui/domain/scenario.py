@@ -15,19 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
 from omtui.domain.calendar import Trace, WorkingCalendar
 from omtui.domain.case import Case, Event, EventType
 from omtui.domain.caseformat import Problem, parse_case, parse_date, parse_event
-from omtui.domain.due import DueItem
+from omtui.domain.due import DueItem, Status
 
 SCENARIO_KEYS = frozenset({"title", "goal", "start", "end", "cases", "steps", "notes", "format"})
 EVENT_STEP_KEYS = frozenset({"date", "crn", "event", "say"})
 CHECKPOINT_KEYS = frozenset({"checkpoint", "crn", "say", "by", "expect", "avoid", "from"})
-EXPECT_KEYS = frozenset({"action", "rule", "by", "worked", "from", "match", "crn", "day0", "why"})
+EXPECT_KEYS = frozenset({"action", "rule", "by", "worked", "from", "match", "crn", "day0", "why",
+                         "count"})
 ANSWER_KEYS = frozenset({"scenario", "trainee", "actions"})
 
 
@@ -140,6 +141,7 @@ class Expectation:
     match: Mapping[str, Any] = field(default_factory=dict)
     worked: date | None = None   # the date worked by hand in the file (tests compare)
     why: str = ""
+    count: int = 1               # how many such actions are needed (the n-th is the one marked)
     item: DueItem | None = None  # the rules engine's due item, when it gives one for this rule
     notes: tuple[str, ...] = ()
 
@@ -150,7 +152,8 @@ class Expectation:
     @property
     def label(self) -> str:
         extra = ", ".join(f"{k}={v}" for k, v in self.match.items())
-        return f"{self.action.label} ({extra})" if extra else self.action.label
+        text = f"{self.action.label} ({extra})" if extra else self.action.label
+        return f"{self.count} x {text}" if self.count > 1 else text
 
     def accepts(self, crn: str, event: Event) -> bool:
         if crn != self.crn or event.type is not self.action or event.date < self.after:
@@ -285,6 +288,47 @@ def _pick_item(items: Sequence[DueItem], rule: str, crn: str, day0: date | None)
     return max(found, key=lambda i: (i.day0, i.due))
 
 
+#: How many later dates the engine is asked about when a rule's item is not there yet.
+MAX_PROBES = 40
+
+
+def _derive(rules: Rules, case: Case, today: date, rule: str, day0: date | None,
+            cache: dict[tuple[str, date, int], list[DueItem]]) -> tuple[DueItem | None, str]:
+    """The engine's item for ``rule`` on ``case`` at this point of the timeline.
+
+    Asked as of ``today`` first. Some items only appear once an earlier date passes with
+    nothing more happening (a written warning is due only when the 10-day explanation
+    window closes without an acceptable explanation), so the engine is then asked as of the
+    day after each date still open, earliest first.
+    """
+    def at(day: date) -> list[DueItem]:
+        key = (case.crn, day, len(case.events))
+        if key not in cache:
+            cache[key] = list(rules.agenda(case, day))
+        return cache[key]
+
+    first = at(today)
+    item = _pick_item(first, rule, case.crn, day0)
+    if item is not None:
+        return item, ""
+    opens = sorted([i for i in first if i.crn == case.crn and i.status is not Status.DONE
+                    and i.due >= today], key=lambda i: (i.due, i.rule))
+    tried: set[date] = set()
+    for before in opens:
+        day = before.due + timedelta(days=1)
+        if day in tried:
+            continue
+        tried.add(day)
+        if len(tried) > MAX_PROBES:
+            break
+        item = _pick_item(at(day), rule, case.crn, day0)
+        if item is not None:
+            return item, (f"the rules engine gives this item once {before.title.lower()} "
+                          f"[{before.rule}] passes on {before.due.isoformat()} with nothing "
+                          f"more recorded")
+    return None, ""
+
+
 def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalendar,
                    file: str | None = None) -> Scenario:
     """A scenario from its decoded file, every expected date resolved; raises ScenarioError.
@@ -337,7 +381,7 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
     state: dict[str, Case] = dict(cases)
     steps: list[Step] = []
     last_event_day = start
-    agenda_cache: dict[tuple[str, date, int], Sequence[DueItem]] = {}
+    agenda_cache: dict[tuple[str, date, int], list[DueItem]] = {}
 
     def crn_of(rs: Mapping[str, Any], where: str) -> str | None:
         crn = rs.get("crn", only_crn)
@@ -455,15 +499,12 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
             after = _opt_date(re_, "from", where, f, prefix=pre) or cp_after or last_event_day
             by_raw = re_.get("by", cp_by)
             today = last_event_day
-            key = (e_crn, today, len(state[e_crn].events))
-            if key not in agenda_cache:
-                try:
-                    agenda_cache[key] = list(rules.agenda(state[e_crn], today))
-                except Exception as exc:   # the engine refusing a case is a scenario fault
-                    f.add(where, pre + "rule", f"the rules engine failed on this case: {exc}")
-                    agenda_cache[key] = []
-            item = _pick_item(agenda_cache[key], rule, e_crn, day0)
-            notes: list[str] = []
+            try:
+                item, note = _derive(rules, state[e_crn], today, rule, day0, agenda_cache)
+            except Exception as exc:   # the engine refusing a case is a scenario fault
+                f.add(where, pre + "rule", f"the rules engine failed on this case: {exc}")
+                continue
+            notes: list[str] = [note] if note else []
             if by_raw == "rule":
                 if item is None:
                     f.add(where, pre + "by",
@@ -489,16 +530,27 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                                          f"(from {after.isoformat()})")
                 continue
             why = re_.get("why", "")
+            count = re_.get("count", 1)
+            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
+                f.add(where, pre + "count", f"must be a whole number from 1 to 50, not {count!r}")
+                continue
             expectations.append(Expectation(
                 key=f"steps[{si}].expect[{ei}]", checkpoint=cp_name, action=action, rule=rule,
                 crn=e_crn, by=by, derived=derived, after=after,
                 title=item.title if item is not None else info.title,
                 source=item.source if item is not None else info.source,
                 source_text=info.text, match=dict(match), worked=worked,
-                why=why if isinstance(why, str) else "", item=item, notes=tuple(notes)))
+                why=why if isinstance(why, str) else "", count=count, item=item,
+                notes=tuple(notes)))
         if expectations:
             steps.append(Checkpoint(si, cp_name, crn, tuple(expectations), tuple(avoid),
                                     cp_after, say))
+            # Later dates are derived on the model path: as if every expected action so far
+            # had been done on its date (so a recall letter follows the recall).
+            for e in expectations:
+                model = _model_event(e)
+                state[e.crn] = replace(state[e.crn],
+                                       events=state[e.crn].events + (model,) * e.count)
     f.raise_if_any()
 
     last = max([s.date for s in steps] + [start])
@@ -509,6 +561,14 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
         f.raise_if_any()
     return Scenario(name=name, title=title, goal=goal, start=start, end=end,
                     cases=tuple(cases.values()), steps=tuple(steps), notes=notes)
+
+
+def _model_event(e: Expectation) -> Event:
+    """The event a model answer records for an expectation, on its due date."""
+    raw = {**{k: v for k, v in e.match.items() if k not in ("type", "date")},
+           "type": e.action.value, "date": e.by}
+    event = parse_event(raw, "model", _EventProblems(e.crn))
+    return event if event is not None else Event(e.action, e.by)
 
 
 def _same_day(value: Any, day: date) -> bool | None:
@@ -690,20 +750,28 @@ class Marking:
 
 
 def _assign(expectations: Sequence[Expectation], actions: Sequence[Action]
-            ) -> dict[str, Action]:
-    """Each expectation takes the earliest unused action that satisfies it, earliest due first.
+            ) -> dict[str, tuple[Action, ...]]:
+    """Each expectation takes the earliest actions that satisfy it, earliest due first.
 
+    An action is used once per rule: one attended contact can be both the first meeting and
+    the week's contact (two rules), but two warnings are needed for two failures (one rule).
+    An expectation with ``count = n`` needs n such actions; it is done on the n-th.
     Greedy in due-date order: stable as actions are added in date order (the live run), so an
     earlier verdict never changes when the trainee does something later.
     """
-    used: set[int] = set()
-    out: dict[str, Action] = {}
+    used: dict[str, set[int]] = {}
+    out: dict[str, tuple[Action, ...]] = {}
     for e in sorted(expectations, key=lambda e: (e.by, e.key)):
+        taken = used.setdefault(e.rule, set())
+        got: list[Action] = []
         for a in actions:
-            if a.index not in used and e.accepts(a.crn, a.event):
-                used.add(a.index)
-                out[e.key] = a
-                break
+            if a.index not in taken and e.accepts(a.crn, a.event):
+                got.append(a)
+                if len(got) == e.count:
+                    break
+        if len(got) == e.count:
+            taken.update(a.index for a in got)
+            out[e.key] = tuple(got)
     return out
 
 
@@ -715,7 +783,7 @@ def mark(scenario: Scenario, actions: Sequence[Action], calendar: WorkingCalenda
     results: list[CheckpointResult] = []
     for cp in scenario.checkpoints:
         for e in cp.expectations:
-            a = assigned.get(e.key)
+            a = assigned[e.key][-1] if e.key in assigned else None
             if a is not None:
                 late = calendar.working_days_between(e.by, a.date)
                 if late > 0:
@@ -732,7 +800,7 @@ def mark(scenario: Scenario, actions: Sequence[Action], calendar: WorkingCalenda
                                                     e.by, as_of)))
             else:
                 results.append(CheckpointResult(scenario.name, cp.name, e, Mark.PENDING))
-    used = {a.index for a in assigned.values()}
+    used = {a.index for got in assigned.values() for a in got}
     wrong: list[WrongAction] = []
     for cp in scenario.checkpoints:
         if not cp.avoid:
