@@ -115,7 +115,8 @@ class CalculatorScreen(Screen):
         border-title-color: $text-muted;
     }
     CalculatorScreen .field-msg {
-        height: 1;
+        height: auto;
+        max-height: 2;
         padding: 0 1;
         color: $error;
     }
@@ -123,11 +124,16 @@ class CalculatorScreen(Screen):
         border: tall $error;
     }
     CalculatorScreen #result {
-        height: 3;
+        height: auto;
+        min-height: 3;
+        max-height: 5;
         padding: 0 1;
     }
     CalculatorScreen #result.-waiting {
         color: $text-muted;
+    }
+    CalculatorScreen #result.-error {
+        color: $error;
     }
     """
 
@@ -171,17 +177,21 @@ class CalculatorScreen(Screen):
                     "skipped appear here.")
 
     def _set_message(self, field: str, message: str) -> None:
-        self.query_one(f"#{field}-msg", Static).update(Text(message, no_wrap=True,
-                                                             overflow="ellipsis"))
+        self.query_one(f"#{field}-msg", Static).update(Text(message))
         widget = self.query_one(f"#{field}")
         widget.set_class(bool(message), "-invalid")
         widget.tooltip = message or None
 
-    def _show(self, trace: Trace | None) -> None:
+    def _show(self, trace: Trace | None, errors: dict[str, str] | None = None) -> None:
         self.trace = trace
         result = self.query_one("#result", Static)
-        result.set_class(trace is None, "-waiting")
-        result.update(result_text(trace) if trace else self._waiting_text())
+        result.set_class(trace is None and not errors, "-waiting")
+        result.set_class(bool(errors), "-error")
+        if errors:
+            labels = {"day0": "Day 0", "n": "N"}
+            result.update(Text("\n".join(f"✗ {labels[f]}: {m}" for f, m in errors.items())))
+        else:
+            result.update(result_text(trace) if trace else self._waiting_text())
         self.query_one(TraceTable).show_trace(trace)
 
     # -- the calculation ------------------------------------------------------------------------
@@ -221,7 +231,7 @@ class CalculatorScreen(Screen):
         if show_errors or trace is not None:
             for field in ("day0", "n"):
                 self._set_message(field, errors.get(field, ""))
-        self._show(trace)
+        self._show(trace, errors if show_errors else None)
         return trace
 
     # -- events ---------------------------------------------------------------------------------
@@ -235,11 +245,16 @@ class CalculatorScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        trace, errors = self._read()
-        if event.input.id == "day0" and "day0" not in errors and not self.query_one("#n", Input).value:
-            self._set_message("day0", "")
-            self.query_one("#n", Input).focus()
-            return
+        if event.input.id == "day0":
+            # Enter on day 0 checks day 0 only, then moves on to N while N is empty.
+            _trace, errors = self._read()
+            n = self.query_one("#n", Input)
+            if "day0" in errors or not n.value.strip():
+                self._set_message("day0", errors.get("day0", ""))
+                self._show(None, {"day0": errors["day0"]} if "day0" in errors else None)
+                if "day0" not in errors:
+                    n.focus()
+                return
         self.calculate(show_errors=True)
 
     def on_select_changed(self, event: Select.Changed) -> None:
