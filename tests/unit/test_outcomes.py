@@ -56,7 +56,7 @@ def test_packaged_taxonomy_has_the_services_outcomes(tax):
         "Sent home (service issues)", "Acceptable absence", "Unacceptable absence",
         "Failed to attend", "To be rescheduled"]
     assert [c.code for c in tax.contact_types] == [
-        "office", "home_visit", "phone", "video", "other_agency"]
+        "office", "home_visit", "phone", "video", "other_agency", "letter"]
     assert [r.label for r in tax.absence_reasons] == [
         "Court / legal", "Employment", "Family / childcare", "Holiday", "Medical", "Religious",
         "Remanded in custody", "Professional judgement"]
@@ -163,7 +163,8 @@ def test_nul_is_dropped_from_notes_and_blank_notes_are_none(tax):
 
 @pytest.mark.parametrize("kwargs, field, message", [
     (dict(contact_type="fax", outcome_code="attended_complied"), "contact_type",
-     "'fax' is not a contact type: use one of office, home_visit, phone, video, other_agency"),
+     "'fax' is not a contact type: use one of office, home_visit, phone, video, other_agency, "
+     "letter"),
     (dict(contact_type="office", outcome_code="late"), "outcome",
      "'late' is not a contact outcome: use one of attended_complied"),
     (dict(contact_type="office", outcome_code="acceptable_absence"), "reason",
@@ -289,3 +290,19 @@ def test_office_file_overrides_the_packaged_one(tmp_path, monkeypatch, raw):
 def test_explicit_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(TaxonomyError, match="does not exist"):
         load_taxonomy(tmp_path / "nope.toml")
+
+
+def test_a_letter_contact_is_what_the_enforcement_rules_look_for(tax, fixed_cal):
+    # NS 2f.7: write to a recalled offender within 5 working days of return to custody
+    from omtui.domain.case import Case, OrderType, Rosh
+    from omtui.domain.enforcement import enforcement_state
+    from omtui.rulepacks import load_rulebook
+
+    letter = tax.make_contact_event(date(2026, 11, 12), None, "letter", "attended_complied")
+    case = Case(crn="X123456", name="A Person", order_type=OrderType.LICENCE,
+                sentence_date=date(2025, 1, 6), tier=3, rosh=Rosh.MEDIUM,
+                events=(Event(EventType.RECALL_INITIATED, date(2026, 11, 2)),
+                        Event(EventType.RETURNED_TO_CUSTODY, date(2026, 11, 10)), letter))
+    policy = load_rulebook(use_env=False).enforcement
+    (recall_letter,) = enforcement_state(case, TODAY, fixed_cal, policy).recall_letters
+    assert recall_letter.done_on == date(2026, 11, 12)
