@@ -488,6 +488,10 @@ class _Evaluator:
             self.reason += "; no contact level in the pack matches this case"
         self.start, self.start_label = _commencement(case)
         self.end = _order_end(case, today)
+        if self.applies and self.end is not None and self.end < self.start:
+            self.applies = False
+            self.reason = (f"the order ends on {self.end.isoformat()}, before the schedule starts "
+                           f"on {self.start.isoformat()} ({self.start_label}): check the dates")
         self.suspensions = suspensions_of(case, today, self.start)
         self.timeline = _Timeline(self.start, _merge(self.suspensions))
         contacts = [e for e in case.events
