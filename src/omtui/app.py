@@ -1,17 +1,43 @@
-"""The Textual app: thin. Screens own their keys and workers; the app holds what they share."""
+"""The Textual app: thin. Screens own their keys and workers; the app holds what they share.
+
+What every screen can rely on (``self.app`` is an :class:`OmtuiApp`):
+
+* ``app.store``: the :class:`omtui.services.CaseStore` (call it from thread workers only);
+* ``app.calendar``: the :class:`WorkingCalendar` in use; ``app.today``: the injected "today";
+* ``app.agenda_for(case)``: the case's due items as of today (rules engine; call it from a
+  worker, it may be slow);
+* ``app.open_case(crn)`` (or post :class:`omtui.messages.OpenCase`): show a case;
+* ``app.caseload_index``: the last caseload seen, for the look-up and the palette.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from textual import on
 from textual.app import App
 from textual.binding import Binding
 
 from omtui.domain.calendar import WorkingCalendar
+from omtui.domain.case import Case
+from omtui.domain.due import DueItem
+from omtui.messages import CaseChanged, OpenCase
 
 Clock = Callable[[], date]
+#: ``agenda(case, today, calendar) -> due items``; the default is the rules engine.
+Agenda = Callable[[Case, date, WorkingCalendar], Sequence[DueItem]]
+
+
+def rules_engine_agenda(book: Any) -> Agenda:
+    """The rules engine's agenda with a rule book (``omtui.rulepacks.default_packs()``)."""
+    from omtui.domain.agenda import case_agenda
+
+    def agenda(case: Case, today: date, calendar: WorkingCalendar) -> Sequence[DueItem]:
+        return case_agenda(case, today, calendar, book)
+
+    return agenda
 
 
 class OmtuiApp(App[None]):
@@ -19,31 +45,116 @@ class OmtuiApp(App[None]):
     SUB_TITLE = "probation caseload"
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
 
     BINDINGS = [
         Binding("q", "quit", "Quit", tooltip="Quit omtui.", id="app.quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit-priority"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit-priority",
+                tooltip="Quit omtui from anywhere."),
         Binding("f1", "help", "Help", tooltip="Keys and colours on this screen.", id="app.help"),
+        Binding("ctrl+f", "lookup", "Look-up", priority=True, id="lookup.find",
+                tooltip="Duty look-up: find any case by name or CRN."),
+        Binding("w", "calculator", "Working days", show=False, id="calculator.open",
+                tooltip="The working-day calculator: day 0 plus N, with every day explained."),
     ]
 
     def __init__(self, *, clock: Clock, calendar: WorkingCalendar, store: Any = None,
-                 officer: str | None = None) -> None:
+                 officer: str | None = None, agenda: Agenda | None = None,
+                 rule_book: Any = None, training: bool = False) -> None:
+        from omtui.commands import OmtuiCommands
+
+        self.COMMANDS = App.COMMANDS | {OmtuiCommands}
         super().__init__()
         self.clock = clock
         self.calendar = calendar
+        if store is None:
+            from omtui.services import InMemoryStore
+
+            store = InMemoryStore(label="no database (empty in-memory store)")
         self.store = store
         self.officer = officer
+        self._agenda = agenda
+        self._rule_book = rule_book
+        #: Opened by ``omtui train`` (the trainer's screens read this).
+        self.training = training
+        #: (crn, name) of the last caseload loaded; the look-up and palette search it.
+        self.caseload_index: Any = None
 
     @property
     def today(self) -> date:
         return self.clock()
 
-    def on_mount(self) -> None:
-        from omtui.screens.home import HomeScreen
+    # -- the rules engine, for workers -----------------------------------------------------
+    @property
+    def rule_book(self) -> Any:
+        """The rule packs in use (packaged + local; read once, from a worker)."""
+        if self._rule_book is None:
+            from omtui.rulepacks import default_packs
 
-        self.push_screen(HomeScreen())
+            self._rule_book = default_packs()
+        return self._rule_book
+
+    def agenda_for(self, case: Case) -> list[DueItem]:
+        """The case's due items as of today (call from a worker: it may take a while)."""
+        if self._agenda is None:
+            self._agenda = rules_engine_agenda(self.rule_book)
+        return list(self._agenda(case, self.today, self.calendar))
+
+    # -- screens -----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        from omtui.screens.caseload import CaseloadScreen
+
+        self.push_screen(CaseloadScreen())
+
+    def open_case(self, crn: str) -> None:
+        from omtui.screens.case_view import CaseViewScreen
+        from omtui.screens.lookup import LookupScreen
+
+        if isinstance(self.screen, CaseViewScreen) and self.screen.crn == crn:
+            return
+        if isinstance(self.screen, LookupScreen):
+            # The case replaces the look-up: escape goes back to where the look-up began.
+            self.switch_screen(CaseViewScreen(crn))
+        else:
+            self.push_screen(CaseViewScreen(crn))
+
+    @on(OpenCase)
+    def _open_case_message(self, message: OpenCase) -> None:
+        self.open_case(message.crn)
+
+    @on(CaseChanged)
+    def _case_changed(self, message: CaseChanged) -> None:
+        """Every screen on the stack that shows cases reloads (``case_changed(crn)``)."""
+        for screen in self.screen_stack:
+            handler = getattr(screen, "case_changed", None)
+            if callable(handler):
+                handler(message.crn)
 
     def action_help(self) -> None:
-        from omtui.screens.help import HelpScreen
-
+        try:
+            from omtui.screens.help import HelpScreen
+        except ImportError:
+            self.notify("Help is not available in this build.", severity="warning")
+            return
+        if type(self.screen).__name__ == "HelpScreen":
+            return
         self.push_screen(HelpScreen(self.screen))
+
+    def action_lookup(self) -> None:
+        from omtui.screens.lookup import LookupScreen
+
+        if isinstance(self.screen, LookupScreen):
+            self.screen.focus_query()
+            return
+        self.push_screen(LookupScreen())
+
+    def action_calculator(self) -> None:
+        try:
+            from omtui.screens.calculator import CalculatorScreen
+        except ImportError:
+            self.notify("The working-day calculator is not available in this build.",
+                        severity="warning")
+            return
+        if isinstance(self.screen, CalculatorScreen):
+            return
+        self.push_screen(CalculatorScreen())

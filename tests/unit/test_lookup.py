@@ -107,3 +107,12 @@ def test_a_name_always_finds_itself(name):
 def test_token_score_tiers():
     assert token_score("smith", "smith") > token_score("smi", "smith") > token_score("smyth", "smith")
     assert token_score("xyz", "smith") == 0
+
+
+def test_non_latin_names_are_found_by_their_latin_reading():
+    idx = LookupIndex(CASES + [("Z300001", "Наталья Смирнова")])
+    assert crns(idx.search("smirnova"))[0] == "Z300001"
+    assert crns(idx.search("natalya smirnova"))[0] == "Z300001"
+    assert crns(idx.search("ivan petrov"))[0] == "X100004"
+    assert crns(idx.search("papadopoulos"))[0] == "X100005"      # the reading says "oy": fuzzy
+    assert crns(idx.search("xiao ming"))[0] == "X100006"

@@ -40,6 +40,32 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped).casefold()
 
 
+def romanised(text: str) -> str:
+    """A Latin-letter reading of ``text`` (Cyrillic, Greek, Arabic, CJK...), so an officer who
+    types "smirnova" finds "Смирнова". Wide (CJK) characters become separate syllables."""
+    from anyascii import anyascii
+
+    out = []
+    for ch in text:
+        if ord(ch) < 0x80:
+            out.append(ch)
+        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+            out.append(f" {anyascii(ch)} ")
+        else:
+            out.append(anyascii(ch))
+    return "".join(out)
+
+
+def name_tokens(name: str) -> tuple[str, ...]:
+    """The tokens a name is indexed under: its own words and, when it is not plain ASCII, the
+    words of its romanised form."""
+    own = tokens(name)
+    if name.isascii():
+        return own
+    extra = tuple(t for t in tokens(romanised(name)) if t not in own)
+    return own + extra
+
+
 def tokens(text: str) -> tuple[str, ...]:
     """The folded words of ``text`` ("O'Neil-Smith" -> ("oneil", "smith"))."""
     return tuple(t for t in _SEPARATORS.split(fold(text)) if t and t != "_")
@@ -125,9 +151,9 @@ class LookupIndex:
             self._crns.append(crn)
             self._names.append(name)
             self._folded_crns.append(crn.casefold())
-            toks = tokens(name)
+            toks = name_tokens(name)
             self._name_tokens.append(toks)
-            self._joined.append("".join(toks))
+            self._joined.append("".join(tokens(name)))
             for t in set(toks):
                 self._vocab.setdefault(t, []).append(i)
 

@@ -1,0 +1,253 @@
+"""The caseload: the officer's cases, most urgent first, filtered as you type.
+
+The store is read and every case's agenda worked out in a thread worker; the table shows a
+loading indicator meanwhile. Filtering and sorting work on the rows already built (no store
+call), so each key answers at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from omtui.caseload_view import (
+    CaseRow,
+    build_rows,
+    filter_rows,
+    next_sort,
+    sort_rows,
+    totals,
+)
+from omtui.domain.case import Case
+from omtui.domain.lookup import LookupIndex
+from omtui.messages import OpenCase
+from omtui.widgets.caseload_table import CaseloadTable
+from omtui.widgets.status_line import StatusLine
+from omtui.widgets.text import literal
+
+#: Below this many columns the table drops its secondary columns.
+WIDE_FROM = 120
+
+
+@dataclass
+class CaseloadIndex:
+    """What the app remembers of the last caseload loaded (for the look-up and palette)."""
+
+    cases: dict[str, Case]
+    lookup: LookupIndex
+
+
+class CaseloadScreen(Screen):
+    """Home screen: every case of the officer, overdue first."""
+
+    AUTO_FOCUS = "CaseloadTable"
+    BINDINGS = [
+        Binding("enter", "open_case", "Open", id="case.open",
+                tooltip="Open the highlighted case."),
+        Binding("slash", "focus_filter", "Filter", id="view.filter",
+                tooltip="Filter as you type: name, CRN, t4, overdue, soon, ppo, mappa."),
+        Binding("escape", "escape", "Back", show=False, id="view.back-to-table",
+                tooltip="From the filter: back to the table. In the table: clear the filter."),
+        Binding("s", "cycle_sort", "Sort", id="view.sort",
+                tooltip="Sort by urgency, name, CRN, tier or RoSH (cycles)."),
+        Binding("o", "toggle_overdue", "Overdue only", id="view.overdue-only",
+                tooltip="Show only cases with an overdue item (press again for all)."),
+        Binding("r", "refresh", "Refresh", show=False, id="case.refresh",
+                tooltip="Read the caseload from the store again."),
+        # `c` is reserved for the contact log (quick entry on the highlighted case).
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_rows: list[CaseRow] = []
+        self._sorted: list[CaseRow] = []
+        self.sort_mode = "urgency"
+        self.overdue_only = False
+        self.loaded = False
+        self.problems: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StatusLine(id="caseload-status")
+        yield Input(placeholder="/ filter: name, CRN, t4, overdue, soon, ppo, mappa",
+                    id="caseload-filter", compact=True)
+        yield CaseloadTable(id="caseload-table")
+        yield Static("", id="caseload-empty")
+        # Room for panels below the table (e.g. "Outcomes to record" from the contact log).
+        yield Vertical(id="caseload-panels")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "caseload"
+        self.table.today = self.app.today
+        self._set_layout(self.size.width)
+        self._show_status()
+        self.load()
+
+    # -- convenience -------------------------------------------------------------------------
+    @property
+    def table(self) -> CaseloadTable:
+        return self.query_one(CaseloadTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#caseload-filter", Input)
+
+    @property
+    def shown_rows(self) -> list[CaseRow]:
+        return self.table.shown_rows
+
+    # -- loading -----------------------------------------------------------------------------
+    def load(self) -> None:
+        self.table.loading = True
+        self._load()
+
+    @work(thread=True, exclusive=True, group="caseload", exit_on_error=False,
+          description="Reading the caseload")
+    def _load(self) -> None:
+        app = self.app
+        problems: list[str] = []
+        try:
+            cases = app.store.list_cases()
+            worker = get_current_worker()
+
+            def bad(case: Case, exc: Exception) -> None:
+                problems.append(f"{case.crn}: due dates not worked out ({exc})")
+
+            rows = build_rows(cases, app.agenda_for, on_error=bad)
+            if worker.is_cancelled:
+                return
+            index = CaseloadIndex({c.crn: c for c in cases},
+                                  LookupIndex((c.crn, c.name) for c in cases))
+        except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
+            app.call_from_thread(self._failed, exc)
+            return
+        app.call_from_thread(self._loaded, rows, index, problems)
+
+    def _failed(self, exc: Exception) -> None:
+        self.table.loading = False
+        self.loaded = True
+        self.notify(f"Could not read the caseload: {exc}", title="Store error",
+                    severity="error", timeout=10, markup=False)
+        self._show_status(message="caseload not loaded (r to retry)")
+
+    def _loaded(self, rows: list[CaseRow], index: CaseloadIndex, problems: list[str]) -> None:
+        self.all_rows = rows
+        self.problems = problems
+        self.app.caseload_index = index
+        self._sorted = sort_rows(rows, self.sort_mode)
+        self.table.loading = False
+        self.loaded = True
+        self.apply_view(keep_cursor=False)
+        if problems:
+            self.notify("\n".join(problems[:5]) + (f"\n(+{len(problems) - 5} more)"
+                                                    if len(problems) > 5 else ""),
+                        title="Some due dates could not be worked out", severity="warning",
+                        timeout=10, markup=False)
+
+    def case_changed(self, crn: str) -> None:
+        """A case changed elsewhere (contact logged...): read the caseload again."""
+        self.load()
+
+    # -- the view ----------------------------------------------------------------------------
+    def apply_view(self, *, keep_cursor: bool = True) -> None:
+        rows = filter_rows(self._sorted, self.filter_input.value)
+        if self.overdue_only:
+            rows = [r for r in rows if r.overdue]
+        self.table.show_rows(rows, keep_cursor=keep_cursor)
+        self._show_empty(rows)
+        self._show_status()
+
+    def _show_empty(self, rows: list[CaseRow]) -> None:
+        empty = self.query_one("#caseload-empty", Static)
+        if rows or not self.loaded:
+            empty.display = False
+            return
+        if not self.all_rows:
+            msg = Text("No cases in this caseload. Import cases with `omtui import FILE`.")
+        else:
+            msg = Text("No case matches ")
+            if self.filter_input.value:
+                msg.append_text(literal(repr(self.filter_input.value)))
+            if self.overdue_only:
+                msg.append(" with an overdue item" if self.filter_input.value else "the overdue-only view")
+            msg.append(". Escape clears the filter; o shows every case.")
+        empty.update(msg)
+        empty.display = True
+
+    def _show_status(self, message: str | None = None) -> None:
+        app = self.app
+        status = self.query_one(StatusLine)
+        if not self.loaded:
+            status.show(today=app.today, message=message or "loading the caseload…",
+                        calendar=app.calendar.name, store=app.store.describe())
+            return
+        cases, overdue, soon = totals(self.all_rows)
+        sort = self.sort_mode + (" · overdue only" if self.overdue_only else "")
+        status.show(today=app.today, cases=cases, overdue=overdue, due_soon=soon,
+                    shown=len(self.shown_rows), sort=sort, calendar=app.calendar.name,
+                    store=app.store.describe(), message=message)
+
+    def _set_layout(self, width: int) -> None:
+        self.table.set_layout("wide" if width >= WIDE_FROM else "narrow")
+
+    def on_resize(self, event) -> None:
+        self._set_layout(event.size.width)
+
+    # -- actions -----------------------------------------------------------------------------
+    @on(Input.Changed, "#caseload-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if self.loaded:
+            self.apply_view()
+
+    @on(Input.Submitted, "#caseload-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        self.table.focus()
+
+    @on(DataTable.RowSelected, "#caseload-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.post_message(OpenCase(event.row_key.value))
+
+    def action_open_case(self) -> None:
+        crn = self.table.current_crn
+        if crn:
+            self.post_message(OpenCase(crn))
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_escape(self) -> None:
+        if self.focused is self.filter_input:
+            self.table.focus()
+        elif self.filter_input.value:
+            self.filter_input.value = ""        # Input.Changed re-applies the view
+        elif self.overdue_only:
+            self.action_toggle_overdue()
+
+    def action_cycle_sort(self) -> None:
+        self.sort_mode = next_sort(self.sort_mode)
+        self._sorted = sort_rows(self.all_rows, self.sort_mode)
+        self.apply_view()
+        self.notify(f"Sorted by {self.sort_mode}", timeout=2)
+
+    def set_sort(self, mode: str) -> None:
+        self.sort_mode = mode
+        self._sorted = sort_rows(self.all_rows, mode)
+        self.apply_view()
+
+    def action_toggle_overdue(self) -> None:
+        self.overdue_only = not self.overdue_only
+        self.apply_view()
+
+    def action_refresh(self) -> None:
+        self.load()

@@ -1,0 +1,149 @@
+"""The caseload table: one row per case (RowKey = CRN), most urgent first.
+
+Store-agnostic: the screen hands it :class:`~omtui.caseload_view.CaseRow` objects. Rows are added
+in chunks so that a large caseload (thousands of cases) is usable at once: the first screenful
+appears in one go and the rest follows on the next refreshes without blocking keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from omtui.caseload_view import CaseRow
+from omtui.widgets.risk_flags import flag_codes, rosh_text
+from omtui.widgets.text import StatusStyles, literal
+
+#: Rows added in the first go and in each later chunk.
+FIRST_CHUNK = 120
+CHUNK = 400
+
+# (key, label, width) per layout. "narrow" fits 80 columns; "wide" shows everything.
+COLUMNS = {
+    "wide": (("crn", "CRN", 7), ("name", "Name", 26), ("order", "Order", 5), ("tier", "Tier", 4),
+             ("rosh", "RoSH", 6), ("flags", "Flags", 20), ("status", "Status", 10),
+             ("next", "Next due", 34), ("due", "Due", 11), ("overdue", "Overdue", 7)),
+    "narrow": (("crn", "CRN", 7), ("name", "Name", 17), ("tier", "T", 1), ("flags", "Flags", 9),
+               ("status", "St", 2), ("next", "Next due", 15), ("due", "Due", 6),
+               ("overdue", "Ovd", 3)),
+}
+
+
+class CaseloadTable(DataTable):
+    """A DataTable of cases. Enter posts ``DataTable.RowSelected`` with the CRN as row key."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="caseload.down",
+                tooltip="Move to the next case."),
+        Binding("k", "cursor_up", "Up", show=False, id="caseload.up",
+                tooltip="Move to the previous case."),
+        Binding("g", "scroll_top", "First", show=False, id="caseload.first",
+                tooltip="Go to the first case."),
+        Binding("G", "scroll_bottom", "Last", show=False, id="caseload.last",
+                tooltip="Go to the last case."),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.layout_name = "wide"
+        self.today: date | None = None
+        self._rows: list[CaseRow] = []
+        self._pending: list[CaseRow] = []
+        self._styles: StatusStyles | None = None
+
+    # -- public ------------------------------------------------------------------------------
+    @property
+    def shown_rows(self) -> list[CaseRow]:
+        """The rows this table is showing (or about to), in order."""
+        return list(self._rows)
+
+    @property
+    def complete(self) -> bool:
+        """Every row has been added."""
+        return not self._pending
+
+    def set_layout(self, name: str) -> None:
+        if name != self.layout_name or not self.columns:
+            self.layout_name = name
+            self.show_rows(self._rows, keep_cursor=True)
+
+    def show_rows(self, rows: Sequence[CaseRow], *, keep_cursor: bool = True) -> None:
+        """Replace the rows (the cursor stays on the same case when it is still shown)."""
+        current = self.current_crn if keep_cursor else None
+        self._styles = StatusStyles(self.app)
+        self._rows = list(rows)
+        self.clear(columns=True)
+        for key, label, width in COLUMNS[self.layout_name]:
+            self.add_column(Text(label, no_wrap=True), key=key, width=width)
+        first, self._pending = self._rows[:FIRST_CHUNK], self._rows[FIRST_CHUNK:]
+        self._add(first)
+        if self._pending:
+            self.call_after_refresh(self._add_more)
+        if current is not None:
+            self.move_to(current)
+
+    @property
+    def current_crn(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        except Exception:  # noqa: BLE001 - no rows or cursor out of range
+            return None
+        return key.value
+
+    def move_to(self, crn: str) -> bool:
+        """Put the cursor on a case (adding the rest of the rows first if need be)."""
+        if crn not in self.rows:
+            if not any(r.crn == crn for r in self._pending):
+                return False
+            self._add(self._pending)
+            self._pending = []
+        self.move_cursor(row=self.get_row_index(crn))
+        return True
+
+    # -- internals ---------------------------------------------------------------------------
+    def _add_more(self) -> None:
+        if not self._pending:
+            return
+        chunk, self._pending = self._pending[:CHUNK], self._pending[CHUNK:]
+        self._add(chunk)
+        if self._pending:
+            self.call_after_refresh(self._add_more)
+
+    def _add(self, rows: Sequence[CaseRow]) -> None:
+        keys = [k for k, _l, _w in COLUMNS[self.layout_name]]
+        for row in rows:
+            cells = self._cells(row)
+            self.add_row(*(cells[k] for k in keys), key=row.crn)
+
+    def _date(self, d: date, narrow: bool) -> str:
+        """'Mon 23 Nov' (wide) or '23 Nov' (narrow) this year; '17 Jan 2025' / "Jan'25" else."""
+        if self.today is not None and d.year != self.today.year:
+            return d.strftime("%b'%y") if narrow else d.strftime("%d %b %Y")
+        return d.strftime("%d %b") if narrow else d.strftime("%a %d %b")
+
+    def _cells(self, row: CaseRow) -> dict[str, Text]:
+        styles = self._styles or StatusStyles(self.app)
+        narrow = self.layout_name == "narrow"
+        case = row.case
+        nd = row.next_due
+        st = styles.for_status(nd.status if nd else None)
+        overdue = (Text(str(row.overdue), style=styles.overdue, justify="right") if row.overdue
+                   else Text("0", style="dim", justify="right"))
+        return {
+            "crn": Text(case.crn, no_wrap=True),
+            "name": literal(case.name),
+            "order": Text(row.order, no_wrap=True),
+            "tier": Text(str(case.tier), no_wrap=True),
+            "rosh": rosh_text(case, short=True),
+            "flags": flag_codes(case, compact=narrow),
+            "status": styles.status_text(nd.status if nd else None, words=not narrow),
+            "next": literal(nd.title, st) if nd else Text("nothing due", style="dim"),
+            "due": Text(self._date(nd.due, narrow), style=st, no_wrap=True) if nd else Text(""),
+            "overdue": overdue,
+        }
