@@ -30,11 +30,13 @@ def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None
     from omtui.store.engine import engine_for, resolve
     from omtui.store.repository import SqlStore
 
-    target = resolve(url_or_path)
     try:
+        target = resolve(url_or_path)
         engine = engine_for(target)
     except OSError as exc:
-        raise StoreError(f"cannot open {target.describe()}: {exc.strerror or exc}") from None
+        raise StoreError(f"cannot open {url_or_path}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise StoreError(str(exc)) from None
     try:
         if upgrade:
             result = migrate.upgrade(engine, target)

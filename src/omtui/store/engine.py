@@ -152,7 +152,10 @@ def make_engine(url_or_path: str | os.PathLike | None = None) -> Engine:
 
 def engine_for(target: Target) -> Engine:
     if not target.is_sqlite:
-        return sa.create_engine(target.url, pool_pre_ping=True)
+        try:
+            return sa.create_engine(target.url, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError) as exc:
+            raise ValueError(f"cannot use database {target.describe()}: {exc}") from None
     if target.is_memory:
         # One connection shared by every thread: without StaticPool each worker thread would
         # get its own empty in-memory database.
