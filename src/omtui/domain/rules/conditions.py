@@ -120,10 +120,10 @@ def _tokenise(text: str) -> list[_Tok]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
-            snippet = text[pos:pos + 10]
             if text[pos] == '"':
                 raise ConditionError("unterminated quoted text", text, pos)
-            raise ConditionError(f"unexpected {snippet!r}", text, pos)
+            hint = " (use == to compare)" if text[pos] == "=" else ""
+            raise ConditionError(f"unexpected character {text[pos]!r}{hint}", text, pos)
         kind = m.lastgroup
         if kind != "space":
             value = m.group()

@@ -238,6 +238,8 @@ def _item(rule: Rule, view: CaseView, calendar: WorkingCalendar, day0: date, lab
         lower = case.sentence_date
     done = _satisfied(rule, view, lower, anchor_event)
     done_on = done.date if done is not None else None
+    if done_on is None and view.terminated_on is not None and _is_termination(rule):
+        done_on = view.terminated_on     # the case ended early: termination closes the rule
     notes: list[str] = []
     if rule.text:
         notes.append(rule.text)
