@@ -27,8 +27,8 @@ from omtui.domain.due import DueItem, Status
 SCENARIO_KEYS = frozenset({"title", "goal", "start", "end", "cases", "steps", "notes", "format"})
 EVENT_STEP_KEYS = frozenset({"date", "crn", "event", "say"})
 CHECKPOINT_KEYS = frozenset({"checkpoint", "crn", "say", "by", "expect", "avoid", "from"})
-EXPECT_KEYS = frozenset({"action", "rule", "by", "worked", "from", "match", "crn", "day0", "why",
-                         "count"})
+EXPECT_KEYS = frozenset({"action", "rule", "by", "worked", "from", "match", "unless", "crn", "day0",
+                         "why", "count"})
 ANSWER_KEYS = frozenset({"scenario", "trainee", "actions"})
 
 
@@ -123,6 +123,18 @@ class EventStep:
         return f"steps[{self.index}]"
 
 
+def _norm(value: Any) -> Any:
+    if hasattr(value, "value"):          # an enum member: compare its interchange value
+        value = value.value
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
 @dataclass(frozen=True)
 class Expectation:
     """One action the trainee must record, by a date, because a rule requires it."""
@@ -139,6 +151,7 @@ class Expectation:
     source: str
     source_text: str = ""
     match: Mapping[str, Any] = field(default_factory=dict)
+    unless: Mapping[str, Any] = field(default_factory=dict)   # field values it must not have
     worked: date | None = None   # the date worked by hand in the file (tests compare)
     why: str = ""
     count: int = 1               # how many such actions are needed (the n-th is the one marked)
@@ -151,7 +164,8 @@ class Expectation:
 
     @property
     def label(self) -> str:
-        extra = ", ".join(f"{k}={v}" for k, v in self.match.items())
+        extra = ", ".join([f"{k}={_show(v)}" for k, v in self.match.items()]
+                          + [f"{k} not {_show(v)}" for k, v in self.unless.items()])
         text = f"{self.action.label} ({extra})" if extra else self.action.label
         return f"{self.count} x {text}" if self.count > 1 else text
 
@@ -159,14 +173,10 @@ class Expectation:
         if crn != self.crn or event.type is not self.action or event.date < self.after:
             return False
         for name, want in self.match.items():
-            got = event.get(name)
-            if hasattr(got, "value"):
-                got = got.value
-            if isinstance(got, date):
-                got = got.isoformat()
-            if isinstance(want, date):
-                want = want.isoformat()
-            if got != want:
+            if _norm(event.get(name)) != _norm(want):
+                return False
+        for name, unwanted in self.unless.items():
+            if _norm(event.get(name)) == _norm(unwanted):
                 return False
         return True
 
@@ -323,9 +333,9 @@ def _derive(rules: Rules, case: Case, today: date, rule: str, day0: date | None,
             break
         item = _pick_item(at(day), rule, case.crn, day0)
         if item is not None:
-            return item, (f"the rules engine gives this item once {before.title.lower()} "
-                          f"[{before.rule}] passes on {before.due.isoformat()} with nothing "
-                          f"more recorded")
+            return item, (f"the rules engine gives this item once {before.due.isoformat()} "
+                          f"passes with nothing more recorded (the end of: {before.title} "
+                          f"[{before.rule}])")
     return None, ""
 
 
@@ -491,8 +501,12 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                 f.add(where, pre + "rule", f"unknown rule {rule!r}: not in the rule packs")
                 continue
             match = re_.get("match", {})
+            unless = re_.get("unless", {})
             if not isinstance(match, Mapping):
                 f.add(where, pre + "match", "must be a table of field = value")
+                continue
+            if not isinstance(unless, Mapping):
+                f.add(where, pre + "unless", "must be a table of field = value")
                 continue
             day0 = _opt_date(re_, "day0", where, f, prefix=pre)
             worked = _opt_date(re_, "worked", where, f, prefix=pre)
@@ -539,7 +553,7 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                 crn=e_crn, by=by, derived=derived, after=after,
                 title=item.title if item is not None else info.title,
                 source=item.source if item is not None else info.source,
-                source_text=info.text, match=dict(match), worked=worked,
+                source_text=info.text, match=dict(match), unless=dict(unless), worked=worked,
                 why=why if isinstance(why, str) else "", count=count, item=item,
                 notes=tuple(notes)))
         if expectations:
@@ -707,7 +721,8 @@ class CheckpointResult:
             "step": e.key,
             "crn": e.crn,
             "expected": e.action.value,
-            "match": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in e.match.items()},
+            "match": {k: _norm(v) for k, v in e.match.items()},
+            "unless": {k: _norm(v) for k, v in e.unless.items()},
             "rule": e.rule,
             "title": e.title,
             "source": e.source,
