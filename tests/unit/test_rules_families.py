@@ -364,9 +364,9 @@ def test_correspondence_each_letter_gets_a_reply_deadline(fixed_cal, book):
     # Letter in Wed 30 Dec: 31 (1), (1 Jan closed), 4, 5, 6, Thu 7 Jan (5).
     # Letter in Mon 11 Jan: 12, 13, 14, 15, Mon 18 Jan (5). One reply on 5 Jan answers the first.
     c = make(sentence_date="2026-12-01", events=[
-        {"type": "contact", "date": "2026-12-30", "channel": "letter", "direction": "in"},
-        {"type": "contact", "date": "2027-01-05", "channel": "letter", "direction": "out"},
-        {"type": "contact", "date": "2027-01-11", "channel": "letter", "direction": "in"}])
+        {"type": "contact", "date": "2026-12-30", "contact_type": "letter", "direction": "in"},
+        {"type": "contact", "date": "2027-01-05", "contact_type": "letter"},
+        {"type": "contact", "date": "2027-01-11", "contact_type": "letter", "direction": "in"}])
     found = sorted(items(c, "2027-01-19", fixed_cal, book, "ns-3-5-correspondence-reply"),
                    key=lambda i: i.day0)
     assert [(i.due, i.status) for i in found] == [(D("2027-01-07"), Status.DONE),

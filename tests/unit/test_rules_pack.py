@@ -277,7 +277,7 @@ source = "NS 2c.7"
 text = "A welcome letter within 1 working day."
 trigger = "sentence"
 offset = "1 working-days"
-satisfied_by = "contact(channel=letter, direction=out)"
+satisfied_by = "contact(contact_type=letter)"
 
 [[rule]]
 id = "hmip-c213-see-within-week"

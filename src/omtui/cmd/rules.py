@@ -135,7 +135,8 @@ def _print_due_table(items: list, names: dict[str, str], cases_count: int) -> No
     table = Table(show_lines=False, header_style="bold", pad_edge=False)
     for col, kw in (("Status", {"no_wrap": True}), ("Due", {"no_wrap": True}),
                     ("CRN", {"no_wrap": True}), ("Name", {"max_width": 24}),
-                    ("What", {}), ("Source", {}), ("Day 0", {"no_wrap": True})):
+                    ("What", {"min_width": 30, "ratio": 3}), ("Source", {"max_width": 24}),
+                    ("Day 0", {"max_width": 30})):
         table.add_column(col, **kw)
     for item in items:
         late = f" ({item.late_by} wd late)" if item.late_by else ""
