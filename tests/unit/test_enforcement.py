@@ -414,3 +414,15 @@ def test_every_rule_cites_a_section():
     for t in tables:
         assert t["source"].startswith(("NS 2f", "HMIP D.")), t
     assert pack["pack"]["id"] and pack["pack"]["effective_from"]
+
+
+def test_due_list_leaves_out_failures_closed_long_ago(fixed_cal, policy):
+    c = case(OrderType.CO, ftc(D(2024, 5, 1)), warning(D(2024, 5, 8)),
+             ftc(D(2026, 1, 5)), explanation(D(2026, 1, 6), D(2026, 1, 5), True),
+             ftc(D(2026, 11, 16)))
+    state = enforcement_state(c, D(2026, 11, 23), fixed_cal, policy)
+    assert [f.status for f in state.failures] == [
+        FailureStatus.ACTIONED, FailureStatus.EXPLAINED_ACCEPTABLE, FailureStatus.OPEN]
+    listed = enforcement_due_items(c, D(2026, 11, 23), fixed_cal, policy)
+    # the 2024 failure closed more than 12 months ago; the January 2026 one is recent enough
+    assert [i.day0 for i in listed] == [D(2026, 1, 5), D(2026, 11, 16)]

@@ -7,6 +7,7 @@ import tomllib
 from datetime import date, timedelta
 from importlib import resources
 
+from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -25,6 +26,7 @@ from omtui.domain.enforcement import (
     FailureStatus,
     enforcement_due_items,
     enforcement_state,
+    lookback_start,
 )
 
 LO, HI = date(2022, 1, 1), date(2030, 12, 31)
@@ -112,4 +114,15 @@ def test_enforcement_never_raises_and_clocks_end_on_working_days(fixed_cal, case
         assert (item.status is Status.DONE) == (item.done_on is not None and item.done_on <= today)
     assert len([i for i in state.due_items if i.rule != POLICY.recall_letter.id]) \
         == len(state.failures)
-    assert enforcement_due_items(case, today, fixed_cal, POLICY) == list(state.due_items)
+    listed = enforcement_due_items(case, today, fixed_cal, POLICY)
+    assert all(item in state.due_items for item in listed)
+    left_out = [i for i in state.due_items if i not in listed]
+    recent = lookback_start(today, POLICY.lookback_months)
+    assert all(i.status is Status.DONE and i.day0 < recent for i in left_out)
+    assert all(i in listed for i in state.due_items if i.status is not Status.DONE)
+
+
+@given(day=st.dates(min_value=date(1901, 1, 1), max_value=date(2199, 12, 31)),
+       months=st.integers(1, 36))
+def test_lookback_start_is_relativedelta(day, months):
+    assert lookback_start(day, months) == day - relativedelta(months=months)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
+import calendar as _months
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, Event, EventType, OrderType
@@ -344,8 +344,12 @@ class EnforcementState:
 
 def lookback_start(day: date, months: int) -> date:
     """First day of the "preceding ``months`` months" before ``day``: the same date ``months``
-    calendar months earlier (29 February clipped to 28 February), inclusive."""
-    return day - relativedelta(months=months)
+    calendar months earlier (29 February clipped to 28 February), inclusive. The same as
+    ``day - dateutil.relativedelta(months=months)``, without its cost."""
+    index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, _months.monthrange(year, month)[1]))
 
 
 def _spend_points(events: list[Event]) -> tuple[list[tuple[date, str]], list[str]]:
@@ -380,6 +384,13 @@ def enforcement_state(case: Case, today: date, calendar: WorkingCalendar,
                       policy: EnforcementPolicy) -> EnforcementState:
     """Every failure to comply with its clock, decision and next action, the warnings that
     drive it, and the due items (what the enforcement screen shows)."""
+    return _evaluate(case, today, calendar, policy, full=True)
+
+
+def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: EnforcementPolicy,
+              *, full: bool) -> EnforcementState:
+    """The state; with ``full=False`` (the due list) failures closed more than the look-back
+    before today are left out, so old history costs nothing."""
     events = sorted((e for e in case.events if e.date <= today), key=lambda e: e.date)
     notes: list[str] = []
     threshold = policy.threshold_for(case.order_type)
@@ -432,12 +443,12 @@ def enforcement_state(case: Case, today: date, calendar: WorkingCalendar,
 
     # decisions on each failure
     days = sorted(by_day)
-    decided: dict[date, tuple[Trace, list[ExplanationRecord], str | None]] = {}
+    decided: dict[date, tuple[date, list[ExplanationRecord], str | None]] = {}
     for d in days:
-        trace = calendar.explain(d, policy.explanation_working_days, Unit.WORKING_DAYS)
+        clock_end = calendar.add_working_days(d, policy.explanation_working_days)
         records = []
         for x in explanations.get(d, []):
-            late = x.date > trace.due
+            late = x.date > clock_end
             ext = x.extra.get(EXTENUATING_FIELD)
             ext = ext.strip() if isinstance(ext, str) and ext.strip() else None
             ok = bool(x.acceptable)
@@ -445,19 +456,19 @@ def enforcement_state(case: Case, today: date, calendar: WorkingCalendar,
             if ok and late:
                 if ext:
                     flag = (f"late explanation ({x.date.isoformat()}, after "
-                            f"{trace.due.isoformat()}) accepted on extenuating circumstances "
+                            f"{clock_end.isoformat()}) accepted on extenuating circumstances "
                             f"({policy.late_source})")
                 else:
                     ok = False
                     flag = (f"late explanation ({x.date.isoformat()}, after "
-                            f"{trace.due.isoformat()}) recorded as acceptable without an "
+                            f"{clock_end.isoformat()}) recorded as acceptable without an "
                             f"extenuating-circumstances note: not accepted until one is recorded "
                             f"({policy.late_source})")
             records.append(ExplanationRecord(x.date, x, bool(x.acceptable), late, ok, ext, flag))
         decision = None
         if records:
             decision = "acceptable" if records[-1].counts_as_acceptable else "unacceptable"
-        decided[d] = (trace, records, decision)
+        decided[d] = (clock_end, records, decision)
 
     # link actions (warning / breach / recall) to failures
     linked: dict[date, Event] = {}
@@ -485,8 +496,13 @@ def enforcement_state(case: Case, today: date, calendar: WorkingCalendar,
     failures: list[Failure] = []
     items: list[DueItem] = []
     warning_for: dict[int, tuple[date, bool]] = {}
+    recent = lookback_start(today, policy.lookback_months)
     for d in days:
-        trace, records, decision = decided[d]
+        clock_end, records, decision = decided[d]
+        if not full and clock_end < recent and (
+                decision == "acceptable" or d in linked):
+            continue     # closed long ago: not on the due list
+        trace = calendar.explain(d, policy.explanation_working_days, Unit.WORKING_DAYS)
         act, rule, source, why, number, senior, ws = next_action(d)
         flags = [r.flag for r in records if r.flag]
         actioned = linked.get(d)
@@ -616,8 +632,10 @@ def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar
 def enforcement_due_items(case: Case, today: date, calendar: WorkingCalendar,
                           policy: EnforcementPolicy) -> list[DueItem]:
     """Enforcement due items (kind="enforcement"): one per failure for its current step
-    (explanation clock, warning, breach papers or recall), and each recall letter."""
-    return list(enforcement_state(case, today, calendar, policy).due_items)
+    (explanation clock, warning, breach papers or recall), and each recall letter. Failures
+    closed (explained or actioned) with a clock that ended more than the look-back (12 months)
+    before today are left out; ``enforcement_state`` lists everything."""
+    return list(_evaluate(case, today, calendar, policy, full=False).due_items)
 
 
 __all__ = [

@@ -440,6 +440,9 @@ def _order_end(case: Case, today: date) -> date | None:
     return min(ends) if ends else None
 
 
+_PAUSE_TYPES = frozenset({EventType.SUSPENSION, EventType.RETURNED_TO_CUSTODY, EventType.RELEASE})
+
+
 def suspensions_of(case: Case, today: date, start: date | None = None) -> list[Suspension]:
     """Suspension periods from the case's events known by ``today``.
 
@@ -448,7 +451,10 @@ def suspensions_of(case: Case, today: date, start: date | None = None) -> list[S
     A licence's first release is its commencement, not the end of a suspension.
     """
     out: list[Suspension] = []
-    known = sorted((e for e in case.events if e.date <= today), key=lambda e: e.date)
+    known = sorted((e for e in case.events if e.type in _PAUSE_TYPES and e.date <= today),
+                   key=lambda e: e.date)
+    if not known:
+        return out
     releases = [e.date for e in known if e.type is EventType.RELEASE]
     for e in known:
         if e.type is EventType.SUSPENSION:
@@ -494,10 +500,19 @@ class _Evaluator:
                            f"on {self.start.isoformat()} ({self.start_label}): check the dates")
         self.suspensions = suspensions_of(case, today, self.start)
         self.timeline = _Timeline(self.start, _merge(self.suspensions))
-        contacts = [e for e in case.events
-                    if e.type is EventType.CONTACT and e.date <= today and e.outcome is not None]
-        self.achieved = sorted(e.date for e in contacts if e.outcome in levels.achieved_outcomes)
-        self.arranged = sorted(e.date for e in contacts if e.outcome in levels.arranged_outcomes)
+        achieved: list[date] = []
+        arranged: list[date] = []
+        achieved_set, arranged_set = levels.achieved_outcomes, levels.arranged_outcomes
+        contact = EventType.CONTACT
+        for e in case.events:
+            if e.type is contact and e.date <= today:
+                if e.outcome in achieved_set:
+                    achieved.append(e.date)
+                if e.outcome in arranged_set:
+                    arranged.append(e.date)
+        achieved.sort()
+        arranged.sort()
+        self.achieved, self.arranged = achieved, arranged
         self.suspended_now = next((s for s in self.suspensions if s.covers(today)), None)
 
     # periods ---------------------------------------------------------------------------------
