@@ -24,6 +24,13 @@ STAMP = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
 LONDON = ZoneInfo("Europe/London")
 TODAY = date(2026, 11, 23)
 
+@pytest.fixture(autouse=True)
+def no_office_overrides(monkeypatch):
+    """A developer's own OMTUI_OUTCOMES / OMTUI_TEMPLATES must not change these tests."""
+    monkeypatch.delenv("OMTUI_OUTCOMES", raising=False)
+    monkeypatch.delenv("OMTUI_TEMPLATES", raising=False)
+
+
 
 def appt(day, at=time(10, 0), minutes=60, ctype="office", note=None):
     return TAX.make_contact_event(day, at, ctype, None, note=note, duration_minutes=minutes)

@@ -25,6 +25,13 @@ from omtui.rulepacks import load_rulebook
 
 TAX = packaged_taxonomy()
 TODAY = date(2026, 11, 23)
+
+@pytest.fixture(autouse=True)
+def no_office_overrides(monkeypatch):
+    """A developer's own OMTUI_OUTCOMES / OMTUI_TEMPLATES must not change these tests."""
+    monkeypatch.delenv("OMTUI_OUTCOMES", raising=False)
+    monkeypatch.delenv("OMTUI_TEMPLATES", raising=False)
+
 FAILED = date(2026, 11, 9)
 
 

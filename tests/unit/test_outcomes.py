@@ -25,6 +25,13 @@ from omtui.outcomes_file import load_taxonomy, packaged_taxonomy
 
 TODAY = date(2026, 11, 23)
 
+@pytest.fixture(autouse=True)
+def no_office_overrides(monkeypatch):
+    """A developer's own OMTUI_OUTCOMES / OMTUI_TEMPLATES must not change these tests."""
+    monkeypatch.delenv("OMTUI_OUTCOMES", raising=False)
+    monkeypatch.delenv("OMTUI_TEMPLATES", raising=False)
+
+
 
 @pytest.fixture(scope="module")
 def tax() -> OutcomeTaxonomy:
@@ -217,6 +224,15 @@ def test_record_outcome_keeps_the_appointment(tax):
                           "absence_reason": "employment"}
     assert done.note == "bring payslips\nshift changed"
     assert roundtrip(done) == done
+
+
+def test_record_outcome_keeps_an_imported_appointments_own_fields(tax):
+    odd = Event(EventType.CONTACT, date(2026, 11, 20), None,
+                extra={"contact_type": "fax", "time": "9am", "duration_minutes": 0})
+    done = tax.record_outcome(odd, "failed_to_attend", today=TODAY)
+    assert done.extra == {"contact_type": "fax", "time": "9am", "duration_minutes": 0,
+                          "outcome_detail": "failed_to_attend"}
+    assert done.is_ftc
 
 
 def test_record_outcome_refuses_twice_and_non_contacts(tax):

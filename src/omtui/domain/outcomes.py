@@ -200,13 +200,12 @@ class OutcomeTaxonomy:
         if appointment.outcome is not None:
             raise ContactError("outcome", f"the contact on {appointment.date.isoformat()} "
                                "already has an outcome")
-        at = appointment_time(appointment)
-        made = self.make_contact_event(
-            appointment.date, at, appointment.extra.get(CONTACT_TYPE, self.contact_types[0].code),
-            outcome_code, reason, None, today=today,
-            duration_minutes=appointment.extra.get(DURATION))
-        extra = {**appointment.extra, **made.extra}
-        extra.pop(ABSENCE_REASON, None)
+        # Only the outcome and reason are checked here: the appointment's own time, type and
+        # length are kept as they are (an imported one may use a type this office lacks).
+        made = self.make_contact_event(appointment.date, None, self.contact_types[0].code,
+                                       outcome_code, reason, None, today=today)
+        extra = {k: v for k, v in appointment.extra.items() if k != ABSENCE_REASON}
+        extra[DETAIL] = made.extra[DETAIL]
         if ABSENCE_REASON in made.extra:
             extra[ABSENCE_REASON] = made.extra[ABSENCE_REASON]
         new_note = clean_note(note)
