@@ -293,6 +293,16 @@ def test_recall_letter_within_5_working_days_of_return_to_custody(fixed_cal, pol
     letter = enforcement_state(done, D(2026, 9, 7), fixed_cal, policy).recall_letters[0]
     assert letter.done_on == D(2026, 9, 2)
 
+    # a letter *received* from the person (direction: in) is not the letter to them;
+    # a letter contact sent on Fri 4 Sep is, on the last day
+    mixed = licence_with_two_warnings(
+        ftc(D(2026, 8, 3)), Event(EventType.RECALL_INITIATED, D(2026, 8, 18)),
+        Event(EventType.RETURNED_TO_CUSTODY, D(2026, 8, 27)),
+        Event(EventType.CONTACT, D(2026, 9, 1), extra={"contact_type": "letter", "direction": "in"}),
+        Event(EventType.CONTACT, D(2026, 9, 4), extra={"contact_type": "letter"}))
+    letter = enforcement_state(mixed, D(2026, 9, 7), fixed_cal, policy).recall_letters[0]
+    assert letter.done_on == D(2026, 9, 4)
+
 
 def test_return_to_custody_without_recall_needs_no_letter(fixed_cal, policy):
     c = case(OrderType.LICENCE, Event(EventType.RETURNED_TO_CUSTODY, D(2026, 8, 27)),

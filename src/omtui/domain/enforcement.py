@@ -375,9 +375,11 @@ def _spend_points(events: list[Event]) -> tuple[list[tuple[date, str]], list[str
 
 
 def _is_letter(e: Event) -> bool:
-    return e.type is EventType.CONTACT and (
-        e.extra.get(LETTER_PURPOSE[0]) == LETTER_PURPOSE[1]
-        or e.extra.get(LETTER_CONTACT_TYPE[0]) == LETTER_CONTACT_TYPE[1])
+    """A letter sent to the person (a letter received, ``direction: in``, is not)."""
+    if e.type is not EventType.CONTACT or e.extra.get("direction") == "in":
+        return False
+    return (e.extra.get(LETTER_PURPOSE[0]) == LETTER_PURPOSE[1]
+            or e.extra.get(LETTER_CONTACT_TYPE[0]) == LETTER_CONTACT_TYPE[1])
 
 
 def enforcement_state(case: Case, today: date, calendar: WorkingCalendar,
