@@ -1,0 +1,184 @@
+"""``omtui due``, ``omtui explain``, ``omtui rules list|check`` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from omtui.cli import app
+from omtui.rulepacks import ENV_VAR
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "cases"
+MIXED, BAD = str(CASES / "mixed.json"), str(CASES / "bad.json")
+PACK = Path(__file__).resolve().parents[2] / "src" / "omtui" / "data" / "rules" / "national-standards-2007.toml"
+
+
+@pytest.fixture(autouse=True)
+def no_local_packs(monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+
+
+def run(*args: str):
+    result = CliRunner().invoke(app, list(args))
+    return result
+
+
+def test_due_json_contract():
+    r = run("due", "--cases", MIXED, "--today", "2026-11-23", "--json")
+    assert r.exit_code == 0, r.output
+    items = json.loads(r.stdout)
+    assert items
+    for item in items:
+        assert {"crn", "rule", "title", "source", "day0", "due", "status",
+                "explanation"} <= set(item)
+        assert item["status"] in {"done", "due", "due_soon", "overdue"}
+    by = {(i["crn"], i["rule"]): i for i in items}
+    # A100001: sentence Mon 2 Nov 2026, tier 4; plan due 5 wd = Mon 9 Nov, done Thu 12 Nov
+    # (Tue 10, Wed 11, Thu 12: 3 working days late).
+    plan = by[("A100001", "ns-2b3-plan-tier4-ppo")]
+    assert (plan["day0"], plan["due"], plan["status"], plan["done_on"], plan["late_by"]) == (
+        "2026-11-02", "2026-11-09", "done", "2026-11-12", 3)
+    assert plan["source"] == "NS 2b.3"
+    assert plan["explanation"]["counted"] == ["2026-11-03", "2026-11-04", "2026-11-05",
+                                              "2026-11-06", "2026-11-09"]
+    assert plan["explanation"]["skipped"] == [{"date": "2026-11-07", "reason": "Saturday"},
+                                              {"date": "2026-11-08", "reason": "Sunday"}]
+    # B200001 released Thu 12 Nov, tier 3: review within 15 wd -> Thu 3 Dec, not yet done.
+    review = by[("B200001", "ns-2e5-review-release")]
+    assert (review["due"], review["status"]) == ("2026-12-03", "due")
+    # Overdue first, then by due date.
+    order = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}
+    keys = [(order[i["status"]], i["due"]) for i in items]
+    assert keys == sorted(keys)
+    # Contact levels and enforcement are in the list too.
+    assert {i["kind"] for i in items} >= {"rule", "contact", "enforcement"}
+
+
+def test_due_text_table_shows_names_literally():
+    r = run("due", "--cases", MIXED, "--today", "2026-11-23")
+    assert r.exit_code == 0, r.output
+    assert "[bold]Tom[/bold] Rix" in r.stdout
+    assert "李雷" in r.stdout and "Мария Иванова" in r.stdout
+    assert "OVERDUE" in r.stdout and "NS 2b.3" in r.stdout
+    lines = r.stdout.splitlines()
+    first_overdue = next(i for i, l in enumerate(lines) if "OVERDUE" in l)
+    first_due = next(i for i, l in enumerate(lines) if "· due" in l)
+    assert first_overdue < first_due
+    assert "across 8 case(s)" in r.stdout
+
+
+def test_due_open_leaves_out_done_and_crn_filters():
+    r = run("due", "--cases", MIXED, "--today", "2026-11-23", "--json", "--open",
+            "--crn", "A100001")
+    items = json.loads(r.stdout)
+    assert items and all(i["status"] != "done" and i["crn"] == "A100001" for i in items)
+
+
+def test_malformed_cases_reported_and_skipped():
+    r = run("due", "--cases", BAD, "--today", "2026-11-23", "--json")
+    assert r.exit_code == 0
+    crns = {i["crn"] for i in json.loads(r.stdout)}
+    assert crns == {"E500001", "E500006"}
+    err = r.stderr
+    assert "case 1, e5000O2: crn: 'e5000O2' is not a CRN" in err
+    assert "case 2, E500003: sentence_date: '2026-02-30' is not a real date (case skipped)" in err
+    assert "case 3, E500004: sentence_date: 2027-06-01 is in the future" in err
+    assert "case 4, E500005: events[0].outcome: 'no_show' is not one of" in err
+    assert "4 case(s) skipped, 2 evaluated" in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["due", "--cases", "/nonexistent/x.json", "--today", "2026-11-23"], "no such file"),
+    (["due", "--cases", MIXED, "--today", "2026-02-30"], "bad --today"),
+    (["due", "--cases", MIXED, "--today", "23/11/2026"], "bad --today"),
+    (["due", "--today", "2026-11-23"], "say where the cases are"),
+    (["explain", "Z999999", "--cases", MIXED, "--today", "2026-11-23"], "no case Z999999"),
+])
+def test_errors_are_one_line(args, message):
+    r = run(*args)
+    assert r.exit_code != 0
+    assert message in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.output
+
+
+def test_not_json_is_one_line(tmp_path):
+    f = tmp_path / "cases.json"
+    f.write_text("{\"cases\": [", "utf-8")
+    r = run("due", "--cases", str(f), "--today", "2026-11-23")
+    assert r.exit_code != 0 and "not valid JSON" in r.stderr
+    f.write_text('{"people": []}', "utf-8")
+    r = run("due", "--cases", str(f), "--today", "2026-11-23")
+    assert r.exit_code != 0 and 'the file needs a "cases" list' in r.stderr
+
+
+def test_explain_shows_every_rule_and_why():
+    r = run("explain", "A100001", "--cases", MIXED, "--today", "2026-11-23")
+    assert r.exit_code == 0, r.output
+    out = r.stdout
+    assert "[APPLIES] ns-2b3-plan-tier4-ppo" in out
+    assert "[not applied] ns-2b3-plan:" in out
+    assert "not applicable: tier is 4, so tier < 4 is no (when: community and tier < 4 and not ppo)" in out
+    assert "[not applied] ns-4-2-victim-contact" in out
+    assert "skipped: Saturday" in out           # the trace of a working-day count
+    r = run("explain", "A100001", "--cases", MIXED, "--today", "2026-11-23", "--json")
+    decisions = json.loads(r.stdout)
+    rules = {d["rule"] for d in decisions}
+    assert "ns-2c13-licence-first-contact" in rules and "ns-1-1-allocate" in rules
+    assert all({"rule", "applies", "reason", "source"} <= set(d) for d in decisions)
+
+
+def test_rules_list_and_check(tmp_path):
+    r = run("rules", "list")
+    assert r.exit_code == 0
+    assert "ns-2b3-plan-tier4-ppo" in r.stdout and "national-standards-2007" in r.stdout
+    r = run("rules", "list", "--json")
+    rules = json.loads(r.stdout)
+    assert {"id", "source", "offset", "when", "trigger", "satisfied_by"} <= set(rules[0])
+    r = run("rules", "check", str(PACK))
+    assert r.exit_code == 0 and "ok: pack national-standards-2007" in r.stdout
+    bad = tmp_path / "office.toml"
+    bad.write_text('[pack]\nid = "office"\ntitle = "Office"\neffective_from = 2027-01-01\n'
+                   '[[rule]]\nid = "office-x"\ntitle = "x"\nsource = "NS 1.1"\ntext = "x"\n'
+                   'trigger = "sentence"\noffset = "2 fortnights"\nsatisfied_by = "allocated"\n'
+                   'when = "tier >= 5 and rosh == hi"\n', "utf-8")
+    r = run("rules", "check", str(bad))
+    assert r.exit_code == 1
+    assert f"{bad}: rule office-x: offset: unknown unit 'fortnights'" in r.stderr
+    assert f"{bad}: rule office-x: when: 'hi' is not a value of rosh" in r.stderr
+    assert "at position 23" in r.stderr          # 1-based: "tier >= 5 and rosh == " is 22
+
+
+def test_local_pack_option_and_bad_pack_is_one_error(tmp_path):
+    local = tmp_path / "office.toml"
+    local.write_text('[pack]\nid = "office"\ntitle = "Office"\neffective_from = 2020-01-01\n'
+                     '[[rule]]\nid = "ns-2b3-plan-tier4-ppo"\ndisabled = true\n', "utf-8")
+    r = run("due", "--cases", MIXED, "--today", "2026-11-23", "--json", "--rules", str(local))
+    assert r.exit_code == 0
+    assert "ns-2b3-plan-tier4-ppo" not in {i["rule"] for i in json.loads(r.stdout)}
+    local.write_text("[pack]\n", "utf-8")
+    r = run("due", "--cases", MIXED, "--today", "2026-11-23", "--rules", str(local))
+    assert r.exit_code != 0 and "bad rule pack" in r.stderr and "Traceback" not in r.output
+
+
+def test_due_from_the_store(tmp_path):
+    from omtui.domain.caseformat import parse_caseload
+    from omtui.store import open_store
+
+    db = tmp_path / "cases.sqlite"
+    store = open_store(str(db), "tester")
+    for case in parse_caseload(json.loads(Path(MIXED).read_text("utf-8"))).cases:
+        store.save_case(case)
+    getattr(store, "close", lambda: None)()
+    r = run("due", "--db", str(db), "--today", "2026-11-23", "--json")
+    assert r.exit_code == 0, r.output
+    from_db = json.loads(r.stdout)
+    from_file = json.loads(run("due", "--cases", MIXED, "--today", "2026-11-23", "--json").stdout)
+    assert [(i["crn"], i["rule"], i["due"], i["status"]) for i in from_db] == \
+        [(i["crn"], i["rule"], i["due"], i["status"]) for i in from_file]
+    r = run("--db", str(db), "due", "--today", "2026-11-23", "--json")     # the global --db
+    assert r.exit_code == 0 and json.loads(r.stdout)
