@@ -27,7 +27,14 @@ from dateutil.relativedelta import relativedelta
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from omtui.domain.case import Case, Event, EventType, OrderType
-from omtui.domain.outcomes import ABSENCE_REASON, CONTACT_TYPE, DETAIL, TIME, OutcomeTaxonomy
+from omtui.domain.outcomes import (
+    ABSENCE_REASON,
+    CONTACT_TYPE,
+    DETAIL,
+    TIME,
+    OutcomeTaxonomy,
+    TaxonomyError,
+)
 from omtui.paths import user_config_dir
 
 Format = Literal["txt", "html"]
@@ -100,7 +107,8 @@ def _describe_failure(e: Event, taxonomy: OutcomeTaxonomy | None) -> dict[str, A
         code = e.extra.get(ABSENCE_REASON)
         reason_label = next((r.label for r in taxonomy.absence_reasons if r.code == code), None)
     return {
-        "detail": str(e.extra.get(DETAIL) or "failed_to_attend"),
+        # the taxonomy code when it is one (the template words each kind); "" otherwise
+        "detail": str(e.extra.get(DETAIL)) if kind_label else "",
         "outcome_label": kind_label or "Failed to comply",
         "time": e.extra.get(TIME) if isinstance(e.extra.get(TIME), str) else None,
         "contact_type": type_label or (str(ctype).replace("_", " ") if ctype else None),
@@ -185,6 +193,17 @@ def letter_context(case: Case, failure_date: date, warning_number: int, officer:
     }
 
 
+def _taxonomy() -> OutcomeTaxonomy:
+    """The office's contact outcomes (the packaged ones if the office file is unusable: a
+    letter must not fail over a label file)."""
+    from omtui.outcomes_file import load_taxonomy, packaged_taxonomy
+
+    try:
+        return load_taxonomy()
+    except TaxonomyError:
+        return packaged_taxonomy()
+
+
 # -- templates ------------------------------------------------------------------------------------
 
 def default_template_dir() -> Path:
@@ -229,6 +248,8 @@ def render_warning_letter(case: Case, failure_date: date, warning_number: int, o
     packaged NS 2007 numbers when None).
     """
     name = template_name(fmt)
+    if taxonomy is None:
+        taxonomy = _taxonomy()
     context = letter_context(case, failure_date, warning_number, officer, today,
                              senior_manager=senior_manager, policy=policy, taxonomy=taxonomy,
                              office=office)

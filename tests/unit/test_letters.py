@@ -130,6 +130,18 @@ def test_window_end_is_clipped_on_a_leap_day():
     assert ctx["consequence"]["until"] == "28 February 2029"
 
 
+def test_failures_without_a_known_detail_get_a_plain_description():
+    from omtui.domain.case import ContactOutcome, Event
+
+    bare = Event(EventType.CONTACT, FAILED, ContactOutcome.FTC,
+                 extra={"contact_type": "office", "time": "10:00",
+                        "outcome_detail": "Did not turn up; phoned later."})
+    text = render_warning_letter(make_case(OrderType.CO, bare), FAILED, 1, "Sam Jones", TODAY)
+    assert ("  - You did not comply with the requirements of your community order "
+            "(office appointment at 10:00).") in text
+    assert "phoned later" not in text
+
+
 # -- names are data, never markup ----------------------------------------------------------------
 
 HOSTILE = "Zoë [bold]O'Brien[/bold] <script>alert(1)</script> & [link=http://x]王[/link]"

@@ -248,9 +248,19 @@ def test_describe_for_the_log(tax):
     assert tax.describe(e) == "09:30 Office – Acceptable absence (Medical)"
     appt = tax.make_contact_event(TODAY, None, "home_visit", None)
     assert tax.describe(appt) == "Home visit – arranged"
-    # a contact imported without the detail falls back to the first matching outcome
-    bare = Event(EventType.CONTACT, TODAY, ContactOutcome.FTC)
-    assert tax.outcome_of(bare).code == "attended_ftc"
+    # a contact imported without the detail, or with free text there, is described by its
+    # case-format outcome alone (no guessing which kind of failure it was)
+    bare = Event(EventType.CONTACT, TODAY, ContactOutcome.FTC, extra={"contact_type": "phone"})
+    assert tax.outcome_of(bare) is None
+    assert tax.describe(bare) == "Phone – Failed to comply"
+    texty = Event(EventType.CONTACT, TODAY, ContactOutcome.ACCEPTABLE_ABSENCE,
+                  extra={"outcome_detail": "Told us in advance: medical appointment."})
+    assert tax.outcome_of(texty) is None
+    assert tax.describe(texty) == "contact – Acceptable absence"
+    # a detail that disagrees with the outcome is not trusted either
+    wrong = Event(EventType.CONTACT, TODAY, ContactOutcome.ATTENDED,
+                  extra={"outcome_detail": "failed_to_attend"})
+    assert tax.outcome_of(wrong) is None
 
 
 # -- validation of an office's own file ------------------------------------------------------

@@ -124,19 +124,17 @@ class OutcomeTaxonomy:
         return self._find(self.outcomes, code, "contact outcome", "outcome")
 
     def outcome_of(self, event: Event) -> OutcomeKind | None:
-        """The taxonomy outcome of a recorded contact (None for an appointment).
+        """The taxonomy outcome of a recorded contact, from its ``outcome_detail`` code.
 
-        A contact from elsewhere with no ``outcome_detail`` gets the first outcome that maps
-        onto its case-format outcome.
+        None for an appointment, and for a contact whose ``outcome_detail`` is missing, not a
+        code of this taxonomy, or disagrees with its case-format outcome (the case-format
+        outcome alone then describes it: see :meth:`describe`).
         """
         if event.outcome is None:
             return None
         detail = event.extra.get(DETAIL)
         for kind in self.outcomes:
             if kind.code == detail and kind.outcome is event.outcome:
-                return kind
-        for kind in self.outcomes:
-            if kind.outcome is event.outcome:
                 return kind
         return None
 
@@ -222,10 +220,11 @@ class OutcomeTaxonomy:
         ctype = next((c for c in self.contact_types if c.code == code), None)
         parts.append(ctype.label if ctype else str(code or "contact"))
         kind = self.outcome_of(event)
-        if kind is None:
+        if event.outcome is None:
             text = " ".join(parts) + " – arranged"
         else:
-            text = " ".join(parts) + f" – {kind.label}"
+            label = kind.label if kind else event.outcome.label.capitalize()
+            text = " ".join(parts) + f" – {label}"
             reason_code = event.extra.get(ABSENCE_REASON)
             if reason_code:
                 reason = next((r for r in self.absence_reasons if r.code == reason_code), None)
