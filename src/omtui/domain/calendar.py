@@ -139,19 +139,26 @@ class Trace:
 ClosureSource = Callable[[int, int], Mapping[date, str]]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Index:
     first: date
     last: date
-    cumulative: list[int]          # working days in [first, first + i], inclusive
-    working: list[int]             # ordinals of every working day in the span, ascending
+    first_ordinal: int
+    size: int                      # days in the span
+    upto: list[int]                # upto[i]: working days in [first, first + i] (inclusive)
+    before: list[int]              # before[i]: working days in [first, first + i) (exclusive)
+    working: list[date]            # every working day in the span, ascending
+    count: int                     # len(working)
 
 
 class WorkingCalendar:
     """Working days in England and Wales (or any set of closures) with O(1) queries.
 
-    ``closures`` maps each closed weekday date to its reason. ``source``, when given, is asked
-    for the closures of a wider span of years when a query falls outside the current one.
+    ``closures`` maps each closed date to its reason. ``source``, when given, is asked for
+    the closures of a wider span of years when a query falls outside the current one.
+
+    A query is a subtraction and two list look-ups: the n-th working day after day 0 is
+    ``working[upto[day 0] + n - 1]``, the |n|-th before it ``working[before[day 0] + n]``.
     """
 
     def __init__(
@@ -173,19 +180,22 @@ class WorkingCalendar:
     # -- construction -------------------------------------------------------------------
     def _build(self, first_year: int, last_year: int) -> None:
         first, last = date(first_year, 1, 1), date(last_year, 12, 31)
-        cumulative: list[int] = []
-        working: list[int] = []
+        upto: list[int] = []
+        before: list[int] = []
+        working: list[date] = []
         count = 0
         closures = self._closures
         d = first
         one = timedelta(days=1)
         while d <= last:
+            before.append(count)
             if d.weekday() < 5 and d not in closures:
                 count += 1
-                working.append(d.toordinal())
-            cumulative.append(count)
+                working.append(d)
+            upto.append(count)
             d += one
-        self._index = _Index(first, last, cumulative, working)
+        self._index = _Index(first, last, first.toordinal(), len(upto), upto, before, working,
+                             len(working))
 
     def _ensure(self, d: date) -> None:
         idx = self._index
@@ -229,26 +239,39 @@ class WorkingCalendar:
         return closure
 
     # -- counting ------------------------------------------------------------------------------
-    def _cum(self, d: date) -> int:
+    def _offset(self, d: date) -> int:
+        """Days from the start of the span to ``d`` (extending the span when it must)."""
         self._ensure(d)
-        return self._index.cumulative[d.toordinal() - self._index.first.toordinal()]
+        return d.toordinal() - self._index.first_ordinal
 
     def _position(self, day0: date, n: int) -> int:
         """Index into the working-day list of the n-th working day from day 0 (n != 0)."""
-        k = self._cum(day0)              # working days on or before day 0
-        if n > 0:
-            return k + n - 1
-        return k - (1 if self.is_working_day(day0) else 0) + n
+        off = self._offset(day0)
+        idx = self._index
+        return idx.upto[off] + n - 1 if n > 0 else idx.before[off] + n
 
     def add_working_days(self, day0: date, n: int) -> date:
         """The n-th working day after ``day0`` (before it for negative n; day 0 for n = 0)."""
+        # Fast path (the common case): day 0 and the answer inside the index. Everything
+        # else (n = 0, a bad count, extending the span, errors) goes the careful way.
+        idx = self._index
+        if n.__class__ is int and n:
+            off = day0.toordinal() - idx.first_ordinal
+            if 0 <= off < idx.size:
+                pos = idx.upto[off] + n - 1 if n > 0 else idx.before[off] + n
+                if 0 <= pos < idx.count:
+                    return idx.working[pos]
+        return self._add_working_days_slowly(day0, n)
+
+    def _add_working_days_slowly(self, day0: date, n: int) -> date:
         if isinstance(n, bool) or not isinstance(n, int):
             raise CalendarError(f"the count must be a whole number, not {n!r}")
+        n = int(n)
         self._ensure(day0)
         if n == 0:
             return day0
         pos = self._position(day0, n)
-        if not 0 <= pos < len(self._index.working):
+        if not 0 <= pos < self._index.count:
             # Outside the span: extend once towards the answer (7 calendar days hold at
             # least 5 - closures working days; the margin covers a month of closures).
             ordinal = day0.toordinal() + (n * 7) // 5 + (45 if n > 0 else -45)
@@ -258,14 +281,17 @@ class WorkingCalendar:
                     f"can count ({MIN_YEAR}-{MAX_YEAR})")
             self._ensure(date.fromordinal(ordinal))
             pos = self._position(day0, n)
-            if not 0 <= pos < len(self._index.working):
+            if not 0 <= pos < self._index.count:
                 raise CalendarRangeError(
                     f"{n} working days from {day0.isoformat()} is outside the calendar")
-        return date.fromordinal(self._index.working[pos])
+        return self._index.working[pos]
 
     def working_days_between(self, a: date, b: date) -> int:
         """Working days after ``a`` up to and including ``b`` (negative when b is before a)."""
-        return self._cum(b) - self._cum(a)
+        self._ensure(a)
+        self._ensure(b)                   # both before any offset: either may extend the span
+        idx = self._index
+        return idx.upto[b.toordinal() - idx.first_ordinal] - idx.upto[a.toordinal() - idx.first_ordinal]
 
     def next_working_day(self, d: date) -> date:
         """``d`` itself if it is a working day, else the first working day after it."""
@@ -274,7 +300,7 @@ class WorkingCalendar:
     def add(self, day0: date, n: int, unit: Unit | str) -> date:
         """Day 0 plus n of ``unit``: working days, weeks (7-day steps), months or days."""
         unit = Unit.parse(unit) if isinstance(unit, str) else unit
-        if not isinstance(n, int):
+        if isinstance(n, bool) or not isinstance(n, int):
             raise CalendarError(f"the count must be a whole number, not {n!r}")
         try:
             if unit is Unit.WORKING_DAYS:
