@@ -14,6 +14,7 @@ from omtui.domain.entry import (
     format_entry_date,
     format_entry_time,
     parse_entry_date,
+    parse_entry_duration,
     parse_entry_time,
     parse_stored_time,
 )
@@ -264,3 +265,38 @@ def test_stored_time_is_strict():
         parse_stored_time("9:30")
     with pytest.raises(EntryError, match="hours go from 0 to 23"):
         parse_stored_time("24:00")
+
+
+# -- lengths -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("typed, minutes", [
+    ("45", 45), ("45m", 45), ("45 mins", 45), ("90 minutes", 90), ("1h", 60), ("1 hour", 60),
+    ("1h30", 90), ("1h 30m", 90), ("1 hour 30", 90), ("2 hrs", 120), ("1:30", 90),
+    (" 12H ", 720),
+])
+def test_accepted_lengths(typed, minutes):
+    assert parse_entry_duration(typed) == minutes
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("0", "'0' is 0 minutes: a length is 1 to 720 minutes"),
+    ("13h", "'13h' is 780 minutes: a length is 1 to 720 minutes"),
+    ("1h75", "'1h75': after the hours, minutes go from 0 to 59"),
+    ("1:75", "'1:75': after the hours, minutes go from 0 to 59"),
+    ("an hour", "'an hour' is not a length: type e.g. 45, 45m, 1h, 1h30 or 1:30"),
+    ("", "enter a length"),
+])
+def test_rejected_lengths_say_why(typed, message):
+    with pytest.raises(EntryError) as exc:
+        parse_entry_duration(typed)
+    assert str(exc.value).startswith(message)
+
+
+@settings(max_examples=60, deadline=None)
+@given(minutes=st.integers(min_value=1, max_value=720), data=st.data())
+def test_any_length_style_parses_back(minutes, data):
+    h, m = divmod(minutes, 60)
+    styles = [str(minutes), f"{minutes}m", f"{minutes} mins"]
+    if h:
+        styles += [f"{h}h{m:02d}" if m else f"{h}h", f"{h}:{m:02d}", f"{h} hours {m}"]
+    assert parse_entry_duration(data.draw(st.sampled_from(styles))) == minutes

@@ -10,6 +10,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from icalendar import Calendar
 from typer.testing import CliRunner
 
@@ -221,3 +223,26 @@ def test_timezone_covers_appointments_after_2038():
     assert b"COMMENT:This timezone only works from 2039-01-01 to 2042-01-01." in data
     (ev,) = vevents(data)
     assert ev.decoded("dtstart").utcoffset() == timedelta(hours=1)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(
+    st.sampled_from(["X123456", "A000001"]),
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)),
+    st.none() | st.times().map(lambda t: time(t.hour, t.minute)),
+    st.integers(min_value=1, max_value=720),
+    st.sampled_from(["office", "home_visit", "phone", "video", "other_agency"])),
+    max_size=12))
+def test_every_appointment_becomes_one_event_at_its_london_time(items):
+    pairs = [(crn, appt(day, at, minutes, ctype)) for crn, day, at, minutes, ctype in items]
+    events = vevents(appointments_to_ics(pairs, stamp=STAMP, taxonomy=TAX))
+    assert len(events) == len(pairs)
+    assert len({str(e["uid"]) for e in events}) == len(pairs)
+    for (crn, day, at, minutes, _), ev in zip(items, events):
+        assert str(ev["summary"]).startswith(f"{crn} – ")
+        if at is None:
+            assert ev.decoded("dtstart") == day
+        else:
+            start = datetime.combine(day, at, tzinfo=LONDON)
+            assert ev.decoded("dtstart") == start
+            assert ev.decoded("dtend") - ev.decoded("dtstart") == timedelta(minutes=minutes)

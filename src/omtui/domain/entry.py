@@ -38,6 +38,7 @@ MAX_YEAR = 2199
 #: A two-digit year more than this many years after today's year is read as last century.
 TWO_DIGIT_YEAR_AHEAD = 20
 
+DURATION_EXAMPLES = "45, 45m, 1h, 1h30 or 1:30"
 DATE_EXAMPLES = "today, yesterday, 12/03, 12/3/26, 12.3.2026 or 2026-03-12"
 TIME_EXAMPLES = "9, 9:30, 0930, 14:05, 2pm or 2.30pm"
 
@@ -203,3 +204,38 @@ def parse_stored_time(value: object) -> time:
     if not isinstance(value, str) or not re.fullmatch(r"\d{2}:\d{2}", value):
         raise EntryError(f"{value!r} is not a time in the form HH:MM")
     return _checked(int(value[:2]), int(value[3:]), value)
+
+
+# -- lengths of appointments ----------------------------------------------------------------------
+
+_DURATION = re.compile(
+    r"(?:(\d{1,2})\s*(?:h|hr|hrs|hour|hours)\s*(?:(\d{1,3})\s*(?:m|min|mins|minutes?)?)?"
+    r"|(\d{1,2}):(\d{2})"
+    r"|(\d{1,4})\s*(?:m|min|mins|minutes?)?)")
+
+
+def parse_entry_duration(text: str, *, max_minutes: int = 12 * 60) -> int:
+    """An appointment's length in minutes: ``45``, ``45m``, ``45 mins``, ``1h``, ``1h30``,
+    ``1 hour 30``, ``1:30``. A bare number is minutes."""
+    if not isinstance(text, str):
+        raise EntryError(f"{text!r} is not a length: type e.g. {DURATION_EXAMPLES}")
+    typed = text.strip()
+    if not typed:
+        raise EntryError(f"enter a length, e.g. {DURATION_EXAMPLES}")
+    m = _DURATION.fullmatch(typed.lower())
+    if not m:
+        raise EntryError(f"{typed!r} is not a length: type e.g. {DURATION_EXAMPLES}")
+    hours, minutes, colon_h, colon_m, bare = m.groups()
+    if hours is not None:
+        total = int(hours) * 60 + int(minutes or 0)
+        if minutes is not None and int(minutes) > 59:
+            raise EntryError(f"{typed!r}: after the hours, minutes go from 0 to 59")
+    elif colon_h is not None:
+        if int(colon_m) > 59:
+            raise EntryError(f"{typed!r}: after the hours, minutes go from 0 to 59")
+        total = int(colon_h) * 60 + int(colon_m)
+    else:
+        total = int(bare)
+    if not 1 <= total <= max_minutes:
+        raise EntryError(f"{typed!r} is {total} minutes: a length is 1 to {max_minutes} minutes")
+    return total
