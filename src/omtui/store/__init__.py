@@ -16,23 +16,24 @@ __all__ = ["open_store", "StoreError"]
 
 
 def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None = None, *,
-               upgrade: bool = True):
+               upgrade: bool = True, busy_timeout: float | None = None):
     """Open (creating and migrating as needed) the database at ``url_or_path``.
 
     ``None`` is the default file in the user data directory; a plain path is a SQLite file;
     ``":memory:"`` is a private in-memory database; anything with ``://`` is a SQLAlchemy URL.
     ``officer`` is recorded in the audit trail (default: the login name).
     With ``upgrade=False`` an out-of-date schema raises :class:`StoreError` instead.
+    ``busy_timeout``: seconds a writer waits for another's lock (SQLite; default 10).
     """
     from sqlalchemy.exc import SQLAlchemyError
 
     from omtui.store import migrate
-    from omtui.store.engine import engine_for, resolve
+    from omtui.store.engine import BUSY_TIMEOUT_SECONDS, engine_for, resolve
     from omtui.store.repository import SqlStore
 
     try:
         target = resolve(url_or_path)
-        engine = engine_for(target)
+        engine = engine_for(target, busy_timeout=busy_timeout or BUSY_TIMEOUT_SECONDS)
     except OSError as exc:
         raise StoreError(f"cannot open {url_or_path}: {exc.strerror or exc}") from None
     except ValueError as exc:

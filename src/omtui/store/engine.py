@@ -144,13 +144,14 @@ def secure_file_modes(path: Path) -> None:
             pass
 
 
-def make_engine(url_or_path: str | os.PathLike | None = None) -> Engine:
+def make_engine(url_or_path: str | os.PathLike | None = None, *,
+                busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
     """An engine for ``url_or_path`` (see the module docstring). Creates the file if needed."""
     target = resolve(url_or_path)
-    return engine_for(target)
+    return engine_for(target, busy_timeout=busy_timeout)
 
 
-def engine_for(target: Target) -> Engine:
+def engine_for(target: Target, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> Engine:
     if not target.is_sqlite:
         try:
             return sa.create_engine(target.url, pool_pre_ping=True)
@@ -166,12 +167,12 @@ def engine_for(target: Target) -> Engine:
         prepare_file(target.file, default_location=target.file == default_database_file())
         engine = sa.create_engine(
             target.url,
-            connect_args={"timeout": BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
-    _set_up_sqlite(engine, target.file)
+            connect_args={"timeout": busy_timeout, "check_same_thread": False})
+    _set_up_sqlite(engine, target.file, busy_timeout)
     return engine
 
 
-def _set_up_sqlite(engine: Engine, file: Path | None) -> None:
+def _set_up_sqlite(engine: Engine, file: Path | None, busy_timeout: float) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:
         # Take transaction control away from pysqlite; we emit BEGIN ourselves below.
@@ -183,7 +184,7 @@ def _set_up_sqlite(engine: Engine, file: Path | None) -> None:
                     cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=FULL")
                 cursor.execute("PRAGMA foreign_keys=ON")
-                cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
                 cursor.execute("PRAGMA secure_delete=ON")
                 # Touch the schema so SQLite creates the -wal/-shm files under our umask.
                 cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
