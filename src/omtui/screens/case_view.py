@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, Tabs, TabPane
 
 from omtui.domain.appointments import next_appointment, outcomes_to_record, slot_of
 from omtui.domain.calendar import WorkingCalendar
@@ -180,6 +180,8 @@ TabFactory = Callable[[], CasePane]
 class CaseViewScreen(Screen):
     """A case: header, then tabs. Escape goes back."""
 
+    AUTO_FOCUS = "DueTable"
+
     #: (tab id, title, factory) in display order. Extend with :meth:`register_tab`.
     TABS: list[tuple[str, str, TabFactory]] = [
         ("due", "Due", DuePane),
@@ -266,7 +268,7 @@ class CaseViewScreen(Screen):
         tabs = self.query_one("#case-tabs")
         tabs.loading = False
         due = self.query_one("#tab-due").query_one(DueTable)
-        if self.focused is None or self.focused is tabs:
+        if self.focused is None or isinstance(self.focused, Tabs):
             due.focus()
 
     def _label_tabs(self, ctx: CaseContext) -> None:
