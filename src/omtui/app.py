@@ -102,6 +102,11 @@ class OmtuiApp(App[None]):
 
     # -- screens -----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self.training:
+            from omtui.screens.training import TrainingPickerScreen
+
+            self.push_screen(TrainingPickerScreen())
+            return
         from omtui.screens.caseload import CaseloadScreen
 
         self.push_screen(CaseloadScreen())

@@ -21,6 +21,15 @@ def run_app(opts: GlobalOptions, calendar: WorkingCalendar, *, training: bool = 
     def clock() -> date:
         return fixed if fixed is not None else date.today()
 
+    if training:
+        # Training never opens the user's database: an in-memory store and a simulated clock.
+        from omtui.scenarios import SimulatedClock
+        from omtui.services import InMemoryStore
+
+        OmtuiApp(clock=SimulatedClock(clock()), calendar=calendar,
+                 store=InMemoryStore(label="TRAINING (in memory, not your caseload)"),
+                 officer=opts.officer, training=True).run()
+        return
     try:
         store = open_store(opts.db, opts.officer)
     except StoreError as exc:

@@ -194,3 +194,17 @@ def load_answers(path: str | Path, scenario: Scenario) -> list[Action]:
 def training_today(scenario: Scenario) -> date:
     """The simulated date a training run opens on (never the system clock)."""
     return scenario.start
+
+
+class SimulatedClock:
+    """The app's clock in training mode: a date the training screen moves on (never the
+    system clock). Callable like any ``OmtuiApp`` clock."""
+
+    def __init__(self, day: date) -> None:
+        self.day = day
+
+    def __call__(self) -> date:
+        return self.day
+
+    def set(self, day: date) -> None:
+        self.day = day

@@ -143,9 +143,12 @@ def test_timeline_merges_events_actions_and_deadlines_by_date(scenario, fixed_ca
     run = ScenarioRun(scenario, fixed_cal)
     run.play(acts)
     assert [(e.date.isoformat(), e.kind.value) for e in run.log] == [
-        ("2026-12-24", "action"), ("2026-12-24", "due"), ("2027-01-04", "event"),
-        ("2027-01-06", "action"), ("2027-01-18", "due")]
-    assert run.log[2].say == "Sam misses the appointment."
+        ("2026-12-23", "checkpoint"), ("2026-12-24", "action"), ("2026-12-24", "due"),
+        ("2027-01-04", "event"), ("2027-01-04", "checkpoint"), ("2027-01-06", "action"),
+        ("2027-01-18", "due")]
+    assert run.log[3].say == "Sam misses the appointment."
+    # A checkpoint comes into view once its trigger has happened, saying what is expected.
+    assert run.log[4].text == "Warn: warning by 2027-01-18"
     # The simulated case holds the scenario's events and the trainee's actions, in memory.
     assert [e.type for e in run.cases["X100001"].events] == [
         EventType.ALLOCATED, EventType.CONTACT, EventType.WARNING]

@@ -58,10 +58,11 @@ def render_text(run: ScenarioRun, marking: Marking, *, timeline: bool = True) ->
 
 
 def _timeline_line(entry: TimelineEntry) -> str:
-    who = {"event": "happens", "action": "you     ", "due": "deadline"}[entry.kind.value]
+    who = {"event": "happens ", "action": "you     ", "due": "deadline",
+           "checkpoint": "expected"}[entry.kind.value]
     text = f"  {entry.date.isoformat()} {_weekday(entry.date)}  {who}  {entry.crn}  {entry.text}"
     if entry.say:
-        text += f"\n{'':27}{' '.join(entry.say.split())}"
+        text += f"\n{'':28}{' '.join(entry.say.split())}"
     return text
 
 

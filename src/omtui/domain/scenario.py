@@ -577,12 +577,17 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                     cases=tuple(cases.values()), steps=tuple(steps), notes=notes)
 
 
+def expected_event(e: Expectation, day: date) -> Event:
+    """The event that does an expected action on ``day`` (its type and ``match`` fields)."""
+    raw = {**{k: v for k, v in e.match.items() if k not in ("type", "date")},
+           "type": e.action.value, "date": day}
+    event = parse_event(raw, "model", _EventProblems(e.crn))
+    return event if event is not None else Event(e.action, day)
+
+
 def _model_event(e: Expectation) -> Event:
     """The event a model answer records for an expectation, on its due date."""
-    raw = {**{k: v for k, v in e.match.items() if k not in ("type", "date")},
-           "type": e.action.value, "date": e.by}
-    event = parse_event(raw, "model", _EventProblems(e.crn))
-    return event if event is not None else Event(e.action, e.by)
+    return expected_event(e, e.by)
 
 
 def _same_day(value: Any, day: date) -> bool | None:
@@ -658,7 +663,7 @@ class Mark(StrEnum):
     @property
     def label(self) -> str:
         return {"on_time": "on time", "late": "late", "missed": "MISSED",
-                "overdue": "OVERDUE", "pending": "not due yet"}[self.value]
+                "overdue": "OVERDUE", "pending": "to do"}[self.value]
 
 
 @dataclass(frozen=True)
@@ -836,6 +841,7 @@ class EntryKind(StrEnum):
     EVENT = "event"              # something the scenario makes happen
     ACTION = "action"            # something the trainee recorded
     DUE = "due"                  # an expected action's date passes
+    CHECKPOINT = "checkpoint"    # a checkpoint's expected actions come into view
 
 
 @dataclass(frozen=True)
@@ -881,7 +887,19 @@ class ScenarioRun:
         self._events = scenario.events
         self._dues = sorted(scenario.expectations, key=lambda e: (e.by, e.key))
         self._next_due = 0
+        self._revealed: set[int] = set()
         self._apply_events_through(self.today)
+        self._reveal()
+
+    def _reveal(self) -> None:
+        """Log each checkpoint once the events that bring it about have happened."""
+        for cp in self.scenario.checkpoints:
+            if cp.index in self._revealed or min(e.after for e in cp.expectations) > self.today:
+                continue
+            self._revealed.add(cp.index)
+            wanted = "; ".join(f"{e.label} by {e.by.isoformat()}" for e in cp.expectations)
+            self.log.append(TimelineEntry(self.today, EntryKind.CHECKPOINT, cp.crn,
+                                          f"{cp.name}: {wanted}", cp.say))
 
     # -- the clock ---------------------------------------------------------------------------
     def _apply_events_through(self, day: date) -> None:
@@ -898,16 +916,32 @@ class ScenarioRun:
         while self._next_due < len(self._dues) and self._dues[self._next_due].by < day:
             e = self._dues[self._next_due]
             self.log.append(TimelineEntry(e.by, EntryKind.DUE, e.crn,
-                                          f"{e.label} due by end of day [{e.rule}]"))
+                                          f"{e.label}: due by the end of today [{e.rule}]"))
             self._next_due += 1
 
     def advance_to(self, day: date) -> None:
         if day < self.today:
             raise ValueError(f"the clock cannot go back from {self.today.isoformat()} "
                              f"to {day.isoformat()}")
-        self._pass_dues_before(day)
+        # Step through what happens on the way, in date order: a day's events first, then
+        # (at the end of that day) its deadlines.
+        events = self._events
+        while True:
+            ev = events[self._next_event].date if (
+                self._next_event < len(events) and events[self._next_event].date <= day) else None
+            due = self._dues[self._next_due].by if (
+                self._next_due < len(self._dues) and self._dues[self._next_due].by < day) else None
+            if ev is None and due is None:
+                break
+            if ev is not None and (due is None or ev <= due):
+                self.today = max(self.today, ev)
+                self._apply_events_through(ev)
+                self._reveal()
+            else:
+                self.today = max(self.today, due)
+                self._pass_dues_before(due + timedelta(days=1))
         self.today = day
-        self._apply_events_through(day)
+        self._reveal()
 
     def advance_working_days(self, n: int = 1) -> date:
         self.advance_to(self.calendar.add_working_days(self.today, n))
@@ -934,11 +968,13 @@ class ScenarioRun:
 
     # -- the trainee ---------------------------------------------------------------------------
     def record(self, crn: str, event: Event) -> Action:
+        """A trainee action. Dated after today: the clock moves to it. Dated earlier (a
+        back-dated record) is allowed from the scenario's start; it counts from its date."""
         if crn not in self.cases:
             raise ValueError(f"{crn!r} is not a case in this scenario")
-        if event.date < self.today:
-            raise ValueError(f"{event.date.isoformat()} is before the simulated date "
-                             f"({self.today.isoformat()})")
+        if event.date < self.scenario.start:
+            raise ValueError(f"{event.date.isoformat()} is before the scenario starts "
+                             f"({self.scenario.start.isoformat()})")
         if event.date > self.today:
             self.advance_to(event.date)
         action = Action(len(self.actions), crn, event)
@@ -961,6 +997,14 @@ class ScenarioRun:
         self.advance_to(max(self.today, self.scenario.end))
         self._pass_dues_before(date.max)
         return self.final()
+
+    # -- what the trainee sees -----------------------------------------------------------------
+    def visible(self, e: Expectation) -> bool:
+        """An expected action shows once what brings it about has happened."""
+        return e.after <= self.today
+
+    def checkpoint_of(self, e: Expectation) -> Checkpoint:
+        return next(c for c in self.scenario.checkpoints if e in c.expectations)
 
     # -- the marks ---------------------------------------------------------------------------
     def status(self) -> Marking:
