@@ -225,6 +225,8 @@ def test_explain_christmas_2020(fixed_cal):
     text = "\n".join(trace.lines())
     assert "2020-12-25 Fri  skipped: Christmas Day" in text
     assert "2020-12-29 Tue  working day 1" in text
+    assert trace.summary() == ("day 0 2020-12-24 (Thursday) + 1 working day, skipping 4 "
+                               "non-working day(s) = 2020-12-29 (Tuesday)")
     data = trace.to_dict()
     assert data["due"] == "2020-12-29" and data["n"] == 1 and data["unit"] == "working-days"
     assert data["skipped"][0] == {"date": "2020-12-25", "reason": "Christmas Day"}

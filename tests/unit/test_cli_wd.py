@@ -131,3 +131,13 @@ def test_real_subprocess():
                          timeout=60)
     assert bad.returncode != 0 and bad.stdout == ""
     assert bad.stderr.strip().splitlines() == ["omtui: bad START: '2026-02-30' is not a real date"]
+
+
+def test_readme_and_docs_examples_are_what_the_command_prints():
+    root = Path(__file__).resolve().parents[2]
+    for doc, command in (("README.md", "wd 2020-12-24 1 --explain"),
+                         ("docs/calendar.md", "wd 2026-12-24 5 --explain")):
+        lines = (root / doc).read_text("utf-8").splitlines()
+        start = lines.index(f"$ omtui {command}") + 1
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith(("$", "```")))
+        assert run(*command.split()).stdout.splitlines() == lines[start:end], doc

@@ -97,8 +97,9 @@ class Trace:
     def summary(self) -> str:
         if self.unit is Unit.WORKING_DAYS:
             skipped = f", skipping {len(self.skipped)} non-working day(s)" if self.skipped else ""
+            days = "day" if abs(self.n) == 1 else "days"
             return (f"day 0 {self.start.isoformat()} ({self.start_weekday}) + {self.n} working "
-                    f"days{skipped} = {self.due.isoformat()} ({self.due_weekday})")
+                    f"{days}{skipped} = {self.due.isoformat()} ({self.due_weekday})")
         return (f"day 0 {self.start.isoformat()} ({self.start_weekday}) + {self.n} "
                 f"{self.unit.label} = {self.due.isoformat()} ({self.due_weekday})")
 
