@@ -83,6 +83,16 @@ def test_clock_ends_on_the_10th_working_day_across_christmas_and_new_year(fixed_
     assert any("at the deadline: written warning" in n for n in item.notes)
 
 
+def test_failure_on_a_saturday_is_still_day_0(fixed_cal, policy):
+    # Unpaid work missed on Sat 19 Dec 2026: Mon 21 (1), Tue 22 (2), Wed 23 (3), Thu 24 (4),
+    # Christmas Fri 25 and Boxing Day (observed) Mon 28 skipped, Tue 29 (5), Wed 30 (6),
+    # Thu 31 (7), New Year Fri 1 Jan skipped, Mon 4 (8), Tue 5 (9), Wed 6 Jan 2027 (10).
+    c = case(OrderType.CO, ftc(D(2026, 12, 19), requirement="unpaid_work"))
+    [f] = enforcement_state(c, D(2026, 12, 21), fixed_cal, policy).failures
+    assert f.clock_end == D(2027, 1, 6)
+    assert any("day 0 is not a working day" in n for n in f.clock_trace.notes)
+
+
 def test_clock_still_open_on_day_10_and_warning_due_the_day_after(fixed_cal, policy):
     # Failure Wed 1 Apr 2026: Thu 2 (1), Good Friday 3 and Easter Monday 6 skipped, Tue 7 (2),
     # Wed 8 (3), Thu 9 (4), Fri 10 (5), Mon 13 (6), Tue 14 (7), Wed 15 (8), Thu 16 (9), Fri 17 (10).
