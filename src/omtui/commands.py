@@ -23,9 +23,23 @@ _SKIP = {"app.quit-priority", "caseload.down", "caseload.up", "caseload.first", 
          "lookup.next", "lookup.previous", "explain.close-enter"}
 
 
+#: Titles that read better in the palette than "<namespace>: <footer description>".
+TITLES = {
+    "lookup.find": "lookup: Find a case",
+    "calculator.open": "calculator: Working-day calculator",
+    "case.open": "case: Open…",
+    "app.help": "help: Keys and colours on this screen",
+    "app.quit": "app: Quit",
+    "view.sort": "view: Sort (cycle urgency, name, CRN, tier, RoSH)",
+    "case.explain-item": "case: Explain the highlighted due item",
+}
+
+
 def _title(binding: Binding) -> str | None:
     if not binding.id or binding.id in _SKIP or not binding.description:
         return None
+    if binding.id in TITLES:
+        return TITLES[binding.id]
     namespace = binding.id.split(".", 1)[0]
     if namespace == "app":
         namespace = "help" if binding.action == "help" else "app"
