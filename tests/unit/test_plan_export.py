@@ -9,6 +9,8 @@ from datetime import date
 from html.parser import HTMLParser
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from omtui.domain.plan import PERSON, Objective, ObjectiveStatus, SentencePlan
@@ -213,3 +215,27 @@ def test_write_exports_refuses_bad_format_and_missing_directory(tmp_path):
         write_exports(complete_plan(), tmp_path, ["docx"], case=None, today=TODAY)
     with pytest.raises(ExportError, match="not a directory"):
         write_exports(complete_plan(), tmp_path / "nope", ["md"], case=None, today=TODAY)
+
+
+@settings(max_examples=200)
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=0x2FFF,
+                             blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=60))
+def test_md_escape_any_single_line_prints_as_typed(value):
+    html = MarkdownIt("commonmark").render(f"- {md_escape(value)}\n")
+    parsed = parse_html(html)
+    assert [t for t in parsed.tags if t not in ("ul", "li", "p")] == []
+    assert "".join(parsed.text).strip() == value.strip()
+
+
+@settings(max_examples=150)
+@given(st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=0x24F,
+                                      blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30)
+                .filter(str.strip), min_size=2, max_size=4))
+def test_md_escape_keeps_every_line_of_a_note(lines):
+    value = "\n".join(lines)
+    html = MarkdownIt("commonmark").render(f"- Notes: {md_escape(value)}\n")
+    parsed = parse_html(html)
+    assert [t for t in parsed.tags if t not in ("ul", "li", "p", "br")] == []
+    assert parsed.tags.count("br") == len(lines) - 1
+    rendered = "".join(parsed.text).strip()[len("Notes: "):]
+    assert [s.strip() for s in rendered.split("\n")] == [s.strip() for s in lines]
