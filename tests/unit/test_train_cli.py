@@ -151,3 +151,21 @@ def test_markup_in_names_prints_literally(tmp_path):
     code, out, _ = train("run", str(path), "--answers", str(empty(tmp_path)), "--no-timeline")
     assert code == 1
     assert out.startswith("Scenario: [bold]First[/bold] failure")
+
+
+def test_train_without_a_subcommand_opens_training_mode_without_the_database(tmp_path, monkeypatch):
+    from omtui.app import OmtuiApp
+    from omtui.scenarios import SimulatedClock
+    from omtui.services import InMemoryStore
+
+    started: list[OmtuiApp] = []
+    monkeypatch.setattr(OmtuiApp, "run", lambda self, *a, **k: started.append(self))
+    db = tmp_path / "live.sqlite"
+    result = CliRunner().invoke(app, ["--db", str(db), "--today", "2026-11-23", "train"])
+    assert result.exit_code == 0, result.stderr
+    (training,) = started
+    assert training.training is True
+    assert isinstance(training.store, InMemoryStore)
+    assert "TRAINING" in training.store.describe()
+    assert isinstance(training.clock, SimulatedClock)
+    assert not db.exists()                       # the live database was never opened

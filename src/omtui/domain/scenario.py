@@ -703,10 +703,6 @@ class CheckpointResult:
                  f"result: {self.summary()}",
                  f"rule: {e.rule} - {e.title}",
                  f"source: {e.source}"]
-        if e.source_text:
-            lines.append(f"source text: {e.source_text}")
-        if e.why:
-            lines.append(f"why: {e.why}")
         trace = e.trace
         if trace is not None:
             lines.append(f"day 0: {e.item.day0.isoformat()} ({e.item.day0_label})")
@@ -714,6 +710,10 @@ class CheckpointResult:
             skipped = [f"{s.day.isoformat()} {s.reason}" for s in trace.skipped]
             if skipped:
                 lines.append("skipped: " + "; ".join(skipped))
+        if e.source_text:
+            lines.append(f"source text: {e.source_text}")
+        if e.why:
+            lines.append(f"why: {e.why}")
         lines += [f"note: {n}" for n in e.notes]
         return lines
 
@@ -916,7 +916,7 @@ class ScenarioRun:
         while self._next_due < len(self._dues) and self._dues[self._next_due].by < day:
             e = self._dues[self._next_due]
             self.log.append(TimelineEntry(e.by, EntryKind.DUE, e.crn,
-                                          f"{e.label}: due by the end of today [{e.rule}]"))
+                                          f"{e.label} was due by the end of this day [{e.rule}]"))
             self._next_due += 1
 
     def advance_to(self, day: date) -> None:
@@ -954,7 +954,8 @@ class ScenarioRun:
         after = [d for d in dates if d > self.today]
         if after:
             return min(after)
-        return None if self.today >= self.scenario.end else self.scenario.end
+        # Then the day after the last deadline: the scenario closes.
+        return None if self.finished else self.scenario.end + timedelta(days=1)
 
     def advance_to_next(self) -> date | None:
         stop = self.next_stop()
@@ -964,7 +965,8 @@ class ScenarioRun:
 
     @property
     def finished(self) -> bool:
-        return self.today >= self.scenario.end and self._next_event >= len(self._events)
+        """Over: the last day of the scenario (its last deadline) has passed."""
+        return self.today > self.scenario.end and self._next_event >= len(self._events)
 
     # -- the trainee ---------------------------------------------------------------------------
     def record(self, crn: str, event: Event) -> Action:

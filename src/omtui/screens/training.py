@@ -239,7 +239,7 @@ class TrainingRunScreen(Screen):
     TrainingRunScreen #expected { min-height: 5; }
     TrainingRunScreen.-narrow #timeline-box { display: none; }
     TrainingRunScreen.-narrow #goal { max-height: 1; }
-    TrainingRunScreen.-narrow #explain { max-height: 9; }
+    TrainingRunScreen.-narrow #explain { max-height: 11; }
     """
 
     def __init__(self, scenario: Scenario) -> None:
