@@ -104,7 +104,7 @@ def _import_text(store, text: str, kind: str, day: date, *, skip_bad: bool, repl
         fail(f"nothing imported: {len(checked.problems)} problem(s) in {checked.bad} of "
              f"{checked.total} case(s) (fix them, or use --skip-bad to import the "
              f"{len(checked.cases)} valid case(s))", code=1)
-    summary = store.import_cases(checked.cases, replace=replace)
+    summary = store.import_cases(checked.cases, replace=replace, validated=True)
     parts = [f"imported {len(summary.inserted)} case(s)"]
     if summary.replaced:
         parts.append(f"replaced {len(summary.replaced)}")

@@ -63,6 +63,37 @@ class DuplicateCases(StoreError):
                          "(use --replace to replace them)")
 
 
+def _bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows that all have the same keys.
+
+    On SQLite the statement is compiled once and the values converted with each column type's
+    own bind processor, then handed to the driver's executemany: the same SQL and the same
+    stored values as ``conn.execute(insert(table), rows)`` at a fraction of the per-row cost.
+    Other databases take SQLAlchemy's ordinary executemany path.
+    """
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(sa.insert(table), rows)
+        return
+    keys = list(rows[0])
+    compiled = sa.insert(table).compile(dialect=conn.dialect, column_keys=keys)
+    order = list(compiled.positiontup or ())
+    defaults = {}
+    for k in order:                      # columns the rows leave to their scalar default
+        if k not in rows[0]:
+            default = table.c[k].default
+            if default is None or not default.is_scalar:
+                raise ValueError(f"bulk insert into {table.name}: no value for {k}")
+            defaults[k] = default.arg
+    procs = [table.c[k].type.bind_processor(conn.dialect) for k in order]
+    pairs = list(zip(order, procs, strict=True))
+    params = [tuple(p(v) if p is not None and v is not None else v
+                    for k, p in pairs for v in (r[k] if k in r else defaults[k],))
+              for r in rows]
+    conn.exec_driver_sql(str(compiled), params)
+
+
 class _AuditedSession(Session):
     """Sessions whose every flush writes audit rows."""
 
@@ -259,14 +290,18 @@ class SqlStore:
             raise NotFound(f"no case {', '.join(missing)}")
         return found
 
-    def import_cases(self, cases: Sequence[Case], *, replace: bool = False) -> ImportSummary:
-        """Insert ``cases`` (already validated) in ONE transaction: all or nothing.
+    def import_cases(self, cases: Sequence[Case], *, replace: bool = False,
+                     validated: bool = False) -> ImportSummary:
+        """Insert ``cases`` in ONE transaction: all or nothing.
 
         A CRN already in the database raises :class:`DuplicateCases` unless ``replace``, which
         replaces that case's facts, requirements and events (the old case is kept in the audit).
+        ``validated=True`` skips re-checking cases that come straight from ``parse_case``
+        (the importer's path); anything else is checked first.
         """
-        for case in cases:
-            check_case(case)
+        if not validated:
+            for case in cases:
+                check_case(case)
         return self.writing(lambda s: self._import(s.connection(), cases, replace))
 
     def existing_crns(self, crns: Iterable[str]) -> list[str]:
@@ -416,12 +451,10 @@ class SqlStore:
                                                 case_to_dict(case)))
             req_rows = [{"case_id": ids[c.crn], "position": i, "kind": r.value}
                         for c in chunk for i, r in enumerate(c.requirements)]
-            if req_rows:
-                conn.execute(sa.insert(REQS), req_rows)
+            _bulk_insert(conn, REQS, req_rows)
             event_rows = [{"case_id": ids[c.crn], "seq": i, **event_values(e)}
                           for c in chunk for i, e in enumerate(c.events)]
-            if event_rows:
-                conn.execute(sa.insert(EVENTS), event_rows)
+            _bulk_insert(conn, EVENTS, event_rows)
             summary.events += len(event_rows)
             for case in new_cases:
                 changes.append(audit.Change("import", "cases", case.crn, case.crn, None,
