@@ -6,6 +6,8 @@ Wales holidays (fixed_cal, 2015-2035). Expected dates are worked by hand in the 
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from textual.widgets import Input, Static
 
@@ -112,7 +114,7 @@ async def test_ctrl_t_puts_today_in_day0(app):
         assert "Due Tuesday 24 November 2026" in result(screen)
 
 
-@pytest.mark.parametrize(("day0", "n", "field", "words"), [
+BAD_INPUT = [
     ("30/02/2026", "5", "day0", ["30/02/2026", "February"]),
     ("abc", "5", "day0", ["'abc'", "not a date"]),
     ("", "5", "day0", ["enter a date"]),
@@ -124,32 +126,39 @@ async def test_ctrl_t_puts_today_in_day0(app):
     ("2040-01-01", "5", "day0", ["out of range", "2040-01-01"]),
     ("2035-12-01", "3000", "n", ["out of range"]),
     ("[bold]x[/bold]", "5", "day0", ["[bold]x[/bold]"]),
-])
-async def test_bad_input_is_explained_at_the_field(app, day0, n, field, words):
+]
+
+
+async def test_bad_input_is_explained_at_the_field(app):
+    # One app for all the cases (starting one per case makes the suite slow).
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_calculator(pilot)
-        screen.query_one("#day0", Input).value = day0
-        screen.query_one("#n", Input).value = n
-        screen.query_one("#n", Input).focus()
-        await pilot.press("enter")
-        await pilot.pause()
-        text = message(screen, field)
-        for word in words:
-            assert word in text, text
-        other = "n" if field == "day0" else "day0"
-        assert message(screen, other) == ""
-        assert screen.query_one(f"#{field}").has_class("-invalid")
-        assert screen.trace is None
-        assert screen.query_one(TraceTable).row_count == 0
-        # The full message is repeated under the fields, where there is room for it.
-        assert "✗" in result(screen) and words[0] in result(screen)
-        # Fixing the field clears the message and shows the result.
-        screen.query_one("#day0", Input).value = "24/12/2026"
-        screen.query_one("#n", Input).value = "1"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert message(screen, field) == ""
-        assert "Due Tuesday 29 December 2026" in result(screen)
+        for day0, n, field, words in BAD_INPUT:
+            case = (day0, n)
+            screen.query_one("#day0", Input).value = day0
+            screen.query_one("#n", Input).value = n
+            screen.query_one("#n", Input).focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            text = message(screen, field)
+            for word in words:
+                assert word in text, (case, text)
+            other = "n" if field == "day0" else "day0"
+            assert message(screen, other) == "", case
+            assert screen.query_one(f"#{field}").has_class("-invalid"), case
+            assert screen.trace is None, case
+            assert screen.query_one(TraceTable).row_count == 0, case
+            # The full message is repeated under the fields, where there is room for it.
+            assert "✗" in result(screen) and words[0] in result(screen), case
+            # Fixing the field clears the message and shows the result.
+            screen.query_one("#day0", Input).value = "24/12/2026"
+            screen.query_one("#n", Input).value = "1"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert message(screen, field) == "", case
+            assert not screen.query_one(f"#{field}").has_class("-invalid"), case
+            assert "Due Tuesday 29 December 2026" in result(screen), case
+        assert app.is_running
 
 
 async def test_large_count_summarises_the_middle_of_the_trace(app):
@@ -229,3 +238,44 @@ def test_snapshot_christmas_160x48(app, snap_compare):
 def test_snapshot_bad_date_80x24(app, snap_compare):
     assert snap_compare(app, run_before=_open_async, press=[*"30/02/2026", "enter"],
                         terminal_size=(80, 24))
+
+
+def test_trace_rows_count_back_in_order(fixed_cal):
+    from omtui.widgets.trace_table import trace_rows
+
+    # Mon 4 Jan 2021 - 2: Sun 3, Sat 2, Fri 1 (New Year) skipped; Thu 31 Dec (-1), Wed 30 (-2).
+    rows = [tuple(str(c) for c in cells) for _key, cells in
+            trace_rows(fixed_cal.explain(date(2021, 1, 4), -2))]
+    assert rows == [
+        ("2021-01-04", "Mon", "day 0", "the event (day 0)"),
+        ("2021-01-03", "Sun", "skipped", "Sunday"),
+        ("2021-01-02", "Sat", "skipped", "Saturday"),
+        ("2021-01-01", "Fri", "skipped", "New Year's Day"),
+        ("2020-12-31", "Thu", "-1", "working day -1"),
+        ("2020-12-30", "Wed", "-2  due", "working day -2: the due date"),
+    ]
+    # n = 0 on a bank holiday: one row, day 0 is the due date.
+    (only,) = trace_rows(fixed_cal.explain(date(2026, 12, 25), 0))
+    assert "n = 0" in str(only[1][3])
+
+
+async def test_home_screen_is_the_calculator_and_stays_on_escape(fixed_cal, today):
+    from textual.app import App
+
+    from omtui.screens.home import HomeScreen
+
+    class Host(App):
+        def __init__(self):
+            super().__init__()
+            self.calendar, self.today = fixed_cal, today
+
+        def on_mount(self):
+            self.push_screen(HomeScreen())
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"24/12/2020", "enter", "1", "enter", "escape", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.trace.due == date(2020, 12, 29)

@@ -35,6 +35,7 @@ async def test_f1_on_the_calculator_lists_its_keys(app):
         assert ("^r", "Clear") in rows and ("esc", "Leave field") in rows
         assert rows[("f1", "Help")][1] == "everywhere"
         assert ("^q", "Quit") in rows
+        assert not any(does in ("Focus Next", "Copy selected text") for _k, does in rows)
         # The typing field has focus, so "q" types a q: help does not claim it quits.
         assert ("q", "Quit") not in rows
         shown = texts(app.screen)

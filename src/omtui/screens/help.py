@@ -27,18 +27,24 @@ LEGEND = (
 )
 
 
+#: Textual's own screen keys (focus next/previous, copy): explained in one sentence below the
+#: table instead of three rows of it.
+_BUILT_IN_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
+
+
 def help_bindings(screen: Screen) -> list[tuple[str, str, str, str]]:
     """(key shown, description, tooltip, where) for the keys active on ``screen`` now.
 
     The screen's and the app's bindings are all listed; a focused widget's own bindings only
-    when the widget shows them in the footer (an input's editing keys are not news).
+    when the widget shows them in the footer (an input's editing keys are not news), and
+    Textual's focus and copy keys are summed up in a sentence instead.
     """
     app = screen.app
     rows: list[tuple[str, str, str, str]] = []
     seen: set[tuple[str, str]] = set()
     for key, active in screen.active_bindings.items():
         binding: Binding = active.binding
-        if not binding.description:
+        if not binding.description or binding.action in _BUILT_IN_ACTIONS:
             continue
         node = active.node
         where = "everywhere" if node is app else "this screen" if node is screen else "this field"
@@ -107,9 +113,11 @@ class HelpScreen(ModalScreen[None]):
             for status, css, colour, meaning in LEGEND:
                 yield Static(Text(f" {status.symbol}  {meaning} ({colour})"),
                              classes=f"legend {css}")
-            yield Static(Text("Escape, F1 or q closes this help. Ctrl+P opens the command "
-                              "palette. While typing in a field, letters go into the field: "
-                              "press Escape first to use a letter key."), id="help-footer")
+            yield Static(Text("Tab and Shift+Tab move between fields and tables; Ctrl+C "
+                              "copies selected text. Escape, F1 or q closes this help. Ctrl+P "
+                              "opens the command palette. While typing in a field, letters go "
+                              "into the field: press Escape first to use a letter key."),
+                         id="help-footer")
 
     def keys_table(self) -> Table:
         """The keys as a Rich table that wraps to the width (plain Text cells, no markup)."""
