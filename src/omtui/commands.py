@@ -19,7 +19,7 @@ Entry = tuple[str, str, Callable[[], object]]
 
 #: Binding id namespaces shown in the palette, and the order "discover" lists them.
 NAMESPACES = ("lookup", "case", "view", "calculator", "help")
-_SKIP = {"app.quit-priority", "caseload.down", "caseload.up", "caseload.first", "caseload.last",
+_SKIP = {"app.quit-priority", "caseload.select", "caseload.down", "caseload.up", "caseload.first", "caseload.last",
          "lookup.next", "lookup.previous", "explain.close-enter"}
 
 

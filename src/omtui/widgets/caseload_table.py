@@ -37,6 +37,8 @@ class CaseloadTable(DataTable):
     """A DataTable of cases. Enter posts ``DataTable.RowSelected`` with the CRN as row key."""
 
     BINDINGS = [
+        Binding("enter", "select_cursor", "Open", id="caseload.select",
+                tooltip="Open the highlighted case."),
         Binding("j", "cursor_down", "Down", show=False, id="caseload.down",
                 tooltip="Move to the next case."),
         Binding("k", "cursor_up", "Up", show=False, id="caseload.up",
