@@ -146,6 +146,7 @@ async def test_bad_input_is_explained_at_the_field(app):
             other = "n" if field == "day0" else "day0"
             assert message(screen, other) == "", case
             assert screen.query_one(f"#{field}").has_class("-invalid"), case
+            assert str(screen.query_one(f"#{field}").tooltip) == text, case
             assert screen.trace is None, case
             assert screen.query_one(TraceTable).row_count == 0, case
             # The full message is repeated under the fields, where there is room for it.
@@ -157,6 +158,7 @@ async def test_bad_input_is_explained_at_the_field(app):
             await pilot.pause()
             assert message(screen, field) == "", case
             assert not screen.query_one(f"#{field}").has_class("-invalid"), case
+            assert str(screen.query_one(f"#{field}").tooltip).startswith(("The event date", "How many")), case
             assert "Due Tuesday 29 December 2026" in result(screen), case
         assert app.is_running
 

@@ -140,6 +140,7 @@ class CalculatorScreen(Screen):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.trace: Trace | None = None
+        self._tips: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -168,6 +169,7 @@ class CalculatorScreen(Screen):
     def on_mount(self) -> None:
         # The select draws its box in an inner widget: the title goes there.
         self.query_one("#unit SelectCurrent").border_title = "Unit"
+        self._tips = {field: self.query_one(f"#{field}").tooltip for field in ("day0", "n")}
         self.query_one("#day0", Input).focus()
 
     # -- what the screen shows ---------------------------------------------------------------
@@ -180,7 +182,8 @@ class CalculatorScreen(Screen):
         self.query_one(f"#{field}-msg", Static).update(Text(message))
         widget = self.query_one(f"#{field}")
         widget.set_class(bool(message), "-invalid")
-        widget.tooltip = message or None
+        # The complaint quotes what was typed: Text, never markup. No complaint: the usual tip.
+        widget.tooltip = Text(message) if message else self._tips.get(field)
 
     def _show(self, trace: Trace | None, errors: dict[str, str] | None = None) -> None:
         self.trace = trace
