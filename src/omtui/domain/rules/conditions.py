@@ -184,7 +184,7 @@ class Truthy(Node):
 
     def compile(self):
         name = self.fact
-        return lambda facts: bool(facts.get(name))
+        return lambda facts: facts.get(name) is True
 
     def explain(self, facts):
         value = bool(facts.get(self.fact))
@@ -317,7 +317,19 @@ class And(Node):
 
     def compile(self):
         parts = tuple(p.compile() for p in self.parts)
-        return lambda facts: all(p(facts) for p in parts)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda facts: a(facts) and b(facts)
+        if len(parts) == 3:
+            a, b, c = parts
+            return lambda facts: a(facts) and b(facts) and c(facts)
+
+        def every(facts: Facts) -> bool:
+            for p in parts:
+                if not p(facts):
+                    return False
+            return True
+        return every
 
     def explain(self, facts):
         reasons = []
@@ -339,7 +351,16 @@ class Or(Node):
 
     def compile(self):
         parts = tuple(p.compile() for p in self.parts)
-        return lambda facts: any(p(facts) for p in parts)
+        if len(parts) == 2:
+            a, b = parts
+            return lambda facts: a(facts) or b(facts)
+
+        def some(facts: Facts) -> bool:
+            for p in parts:
+                if p(facts):
+                    return True
+            return False
+        return some
 
     def explain(self, facts):
         reasons = []

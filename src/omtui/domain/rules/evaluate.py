@@ -15,13 +15,14 @@ reported as a decision, not an exception.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from bisect import bisect_left
+from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from omtui.domain.calendar import CalendarError, Trace, Unit, WorkingCalendar
-from omtui.domain.case import Case, Event, EventType
+from omtui.domain.case import Case, Event, EventType, OrderType
 from omtui.domain.due import DueItem, status_for
 from omtui.domain.rules.model import Anchor, EventPattern, Rule, RuleBook, RuleVersions
 
@@ -49,66 +50,128 @@ class RuleDecision:
 class CaseView:
     """A case as of today: events indexed by type (only those on or before today), facts."""
 
-    __slots__ = ("case", "today", "by_type", "facts", "terminated_on", "release_day")
+    __slots__ = ("case", "today", "by_type", "dates", "facts", "terminated_on", "release_day",
+                 "_matching", "_keys")
 
     def __init__(self, case: Case, today: date):
         self.case, self.today = case, today
         by_type: dict[EventType, list[Event]] = {}
-        for e in sorted(case.events, key=_event_date):
+        events = case.events
+        for e in (sorted(events, key=_event_date) if len(events) > 1 else events):
             if e.date <= today:
-                by_type.setdefault(e.type, []).append(e)
+                found = by_type.get(e.type)
+                if found is None:
+                    by_type[e.type] = [e]
+                else:
+                    found.append(e)
         self.by_type = by_type
+        self.dates: dict[EventType, list[date]] = {}
+        self._matching: dict[int, list[Event]] = {}
+        self._keys: dict[EventType, frozenset[str]] = {}
         releases = by_type.get(EventType.RELEASE)
         last_release = releases[-1].date if releases else None
-        if last_release is None and case.release_date is not None and case.release_date <= today:
-            last_release = case.release_date
+        release_date = case.release_date
+        if last_release is None and release_date is not None and release_date <= today:
+            last_release = release_date
         self.release_day = last_release
         returns = by_type.get(EventType.RETURNED_TO_CUSTODY)
-        recalled = bool(returns) and (last_release is None or returns[-1].date >= last_release)
+        recalled = returns is not None and (last_release is None or returns[-1].date >= last_release)
         terms = by_type.get(EventType.TERMINATION)
         self.terminated_on = terms[-1].date if terms else None
-        post = case.order_type.is_post_custody
+        order = case.order_type
+        post = order is OrderType.LICENCE or order is OrderType.PSS
         released = last_release is not None
-        start = case.commencement
+        mappa = case.mappa
+        gender = case.gender
+        start = case.start_date or case.sentence_date
         self.facts: dict[str, Any] = {
-            "order": case.order_type.value,
-            "community": case.order_type.is_community,
+            "order": order._value_,
+            "community": not post,
             "post_custody": post,
             "tier": case.tier,
-            "rosh": case.rosh.value,
+            "rosh": case.rosh._value_,
             "ppo": case.ppo,
-            "mappa": case.mappa is not None,
-            "mappa.category": case.mappa.category if case.mappa else None,
-            "mappa.level": case.mappa.level if case.mappa else None,
-            "requirements": frozenset(r.value for r in case.requirements),
+            "mappa": mappa is not None,
+            "mappa.category": mappa.category if mappa is not None else None,
+            "mappa.level": mappa.level if mappa is not None else None,
+            "requirements": frozenset([r._value_ for r in case.requirements]),
             "flags": frozenset(case.flags),
-            "gender": case.gender.value if case.gender else None,
+            "gender": gender._value_ if gender is not None else None,
             "custody_months": case.custody_months,
             "time_to_serve_months": case.time_to_serve_months,
             "released": released,
             "recalled": recalled,
             "in_custody": post and (not released or recalled),
-            "has_release_date": case.release_date is not None,
+            "has_release_date": release_date is not None,
             "has_end_date": case.end_date is not None,
-            "terminated": self.terminated_on is not None,
+            "terminated": terms is not None,
             "weeks_since_commencement": max(0, (today - start).days // 7),
         }
 
-    def latest(self, pattern: EventPattern) -> Event | None:
+    def _candidates(self, pattern: EventPattern) -> list[Event] | None:
+        """The events of the pattern's type, or None when none can match (a needed extra
+        field appears on no event of that type in this case)."""
         events = self.by_type.get(pattern.type)
         if not events:
             return None
+        if pattern.needs_extra:
+            keys = self._keys.get(pattern.type)
+            if keys is None:
+                found: set[str] = set()
+                for e in events:
+                    if e.extra:
+                        found.update(e.extra)
+                keys = self._keys[pattern.type] = frozenset(found)
+            if not pattern.needs_extra <= keys:
+                return None
+        return events
+
+    def matching(self, pattern: EventPattern) -> list[Event]:
+        """Events (on or before today) matching the pattern, in date order; cached per case."""
+        key = id(pattern)
+        found = self._matching.get(key)
+        if found is None:
+            events = self._candidates(pattern)
+            if events is None:
+                found = []
+            elif not pattern.fields:
+                found = events
+            else:
+                test = pattern.fields_match
+                found = [e for e in events if test(e)]
+            self._matching[key] = found
+        return found
+
+    def latest(self, pattern: EventPattern) -> Event | None:
+        events = self._candidates(pattern)
+        if events is None:
+            return None
         if not pattern.fields:
             return events[-1]
-        for e in reversed(events):
-            if pattern.matches(e):
+        test = pattern.fields_match
+        for i in range(len(events) - 1, -1, -1):
+            if test(events[i]):
+                return events[i]
+        return None
+
+    def first_from(self, pattern: EventPattern, lower: date, exclude: Event | None) -> Event | None:
+        """The earliest matching event on or after ``lower`` (not ``exclude``)."""
+        events = self._candidates(pattern)
+        if events is None:
+            return None
+        dates = self.dates.get(pattern.type)
+        if dates is None:
+            dates = self.dates[pattern.type] = [e.date for e in events]
+        i = bisect_left(dates, lower)
+        test = pattern.fields_match if pattern.fields else None
+        for k in range(i, len(events)):
+            e = events[k]
+            if e is not exclude and (test is None or test(e)):
                 return e
         return None
 
-    def all_matching(self, pattern: EventPattern) -> Iterator[Event]:
-        for e in self.by_type.get(pattern.type, ()):
-            if pattern.matches(e):
-                yield e
+    def all_matching(self, pattern: EventPattern) -> list[Event]:
+        return self.matching(pattern)
 
     def anchor(self, anchor: Anchor) -> tuple[date, str, Event | None] | None:
         """Day-0 candidate for an anchor: (date, label, the event) or None if not yet."""
@@ -135,28 +198,49 @@ class CaseView:
         return None
 
 
-def _event_date(e: Event) -> date:
-    return e.date
+_event_date = attrgetter("date")
 
 
 # -- memoised calendar arithmetic -----------------------------------------------------------------
 
-_TRACES: "weakref.WeakKeyDictionary[WorkingCalendar, dict[tuple[date, int, Unit], Trace]]" = (
-    weakref.WeakKeyDictionary())
+class _Memo:
+    """Due dates and traces of one calendar, shared by every case (dates repeat a lot)."""
+
+    __slots__ = ("calendar", "traces", "dates")
+
+    def __init__(self, calendar: WorkingCalendar):
+        self.calendar = calendar
+        self.traces: dict[tuple[date, int, Unit], Trace] = {}
+        self.dates: dict[tuple[date, int, Unit], date] = {}
+
+    def trace(self, day0: date, n: int, unit: Unit) -> Trace:
+        key = (day0, n, unit)
+        found = self.traces.get(key)
+        if found is None:
+            if len(self.traces) >= _MAX_MEMO:
+                self.traces.clear()
+            found = self.traces[key] = self.calendar.explain(day0, n, unit)
+        return found
+
+    def add(self, day0: date, n: int, unit: Unit) -> date:
+        key = (day0, n, unit)
+        found = self.dates.get(key)
+        if found is None:
+            if len(self.dates) >= _MAX_MEMO:
+                self.dates.clear()
+            found = self.dates[key] = self.calendar.add(day0, n, unit)
+        return found
+
+
+_MEMOS: "weakref.WeakKeyDictionary[WorkingCalendar, _Memo]" = weakref.WeakKeyDictionary()
 _MAX_MEMO = 250_000
 
 
-def _trace(calendar: WorkingCalendar, day0: date, n: int, unit: Unit) -> Trace:
-    memo = _TRACES.get(calendar)
+def memo_for(calendar: WorkingCalendar) -> _Memo:
+    memo = _MEMOS.get(calendar)
     if memo is None:
-        memo = _TRACES[calendar] = {}
-    key = (day0, n, unit)
-    found = memo.get(key)
-    if found is None:
-        if len(memo) >= _MAX_MEMO:
-            memo.clear()
-        found = memo[key] = calendar.explain(day0, n, unit)
-    return found
+        memo = _MEMOS[calendar] = _Memo(calendar)
+    return memo
 
 
 # -- one rule --------------------------------------------------------------------------------------
@@ -182,7 +266,7 @@ def _day0(rule: Rule, view: CaseView) -> tuple[date, str, Event | None] | None:
         for pattern in rule.satisfied_by:
             e = view.latest(pattern)
             if e is not None and (best is None or e.date >= best[0]):
-                best = (e.date, f"last {pattern.type.label}", e)
+                best = (e.date, "last " + pattern.type.value.replace("_", " "), e)
     return best
 
 
@@ -191,37 +275,36 @@ def _satisfied(rule: Rule, view: CaseView, lower: date, exclude: Event | None) -
     if rule.count == 1:
         best = None
         for pattern in rule.satisfied_by:
-            for e in view.all_matching(pattern):
-                if e.date >= lower and e is not exclude:
-                    if best is None or e.date < best.date:
-                        best = e
-                    break                   # events are in date order: the first is earliest
+            e = view.first_from(pattern, lower, exclude)
+            if e is not None and (best is None or e.date < best.date):
+                best = e
         return best
-    found = {id(e): e for pattern in rule.satisfied_by for e in view.all_matching(pattern)
+    found = {id(e): e for pattern in rule.satisfied_by for e in view.matching(pattern)
              if e.date >= lower and e is not exclude}
     ordered = sorted(found.values(), key=_event_date)
     return ordered[rule.count - 1] if len(ordered) >= rule.count else None
 
 
-def _item(rule: Rule, view: CaseView, calendar: WorkingCalendar, day0: date, label: str,
+def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
           anchor_event: Event | None) -> tuple[DueItem | None, str]:
     case, today = view.case, view.today
+    calendar = memo.calendar
     off = rule.offset
     try:
-        trace = _trace(calendar, day0, off.n, off.unit)
-        window_day = (calendar.add(day0, rule.window_start.n, rule.window_start.unit)
+        trace = memo.trace(day0, off.n, off.unit)
+        window_day = (memo.add(day0, rule.window_start.n, rule.window_start.unit)
                       if rule.window_start else None)
     except CalendarError as exc:
         return None, f"cannot count from day 0 {day0.isoformat()}: {exc}"
     due = trace.due
     try:
         if rule.phase_until is not None:
-            end = calendar.add(case.commencement, rule.phase_until.n, rule.phase_until.unit)
+            end = memo.add(case.commencement, rule.phase_until.n, rule.phase_until.unit)
             if day0 >= end:
                 return None, (f"outside its phase: day 0 {day0.isoformat()} is not before "
                               f"commencement + {rule.phase_until} ({end.isoformat()})")
         if rule.phase_from is not None:
-            begin = calendar.add(case.commencement, rule.phase_from.n, rule.phase_from.unit)
+            begin = memo.add(case.commencement, rule.phase_from.n, rule.phase_from.unit)
             if day0 < begin:
                 return None, (f"outside its phase: day 0 {day0.isoformat()} is before "
                               f"commencement + {rule.phase_from} ({begin.isoformat()})")
@@ -240,17 +323,13 @@ def _item(rule: Rule, view: CaseView, calendar: WorkingCalendar, day0: date, lab
     done_on = done.date if done is not None else None
     if done_on is None and view.terminated_on is not None and _is_termination(rule):
         done_on = view.terminated_on     # the case ended early: termination closes the rule
-    notes: list[str] = []
-    if rule.text:
-        notes.append(rule.text)
-    if window_day is not None:
-        notes.append(f"window: from {window_day.isoformat()} ({rule.window_start} from day 0) "
-                     f"to {due.isoformat()}")
-    if rule.recurring:
-        notes.append("recurring: day 0 is the last satisfying event; this is the next occurrence")
     if view.terminated_on is not None and done_on is None and not _is_termination(rule):
         return None, (f"the case was terminated on {view.terminated_on.isoformat()}; "
                       "nothing is due after that")
+    notes = rule.static_notes
+    if window_day is not None:
+        notes = notes + (f"window: from {window_day.isoformat()} ({rule.window_start} from "
+                         f"day 0) to {due.isoformat()}",)
     late_by = None
     if done_on is not None and done_on > due:
         try:
@@ -262,7 +341,7 @@ def _item(rule: Rule, view: CaseView, calendar: WorkingCalendar, day0: date, lab
         crn=case.crn, rule=rule.id, title=rule.title, source=rule.source, day0=day0,
         day0_label=label, due=due, status=status, trace=trace,
         satisfied_by=rule.satisfied_text, done_on=done_on, late_by=late_by,
-        kind=rule.kind, notes=tuple(notes),
+        kind=rule.kind, notes=notes,
     )
     return item, ""
 
@@ -271,15 +350,14 @@ def _is_termination(rule: Rule) -> bool:
     return any(p.type is EventType.TERMINATION for p in rule.satisfied_by)
 
 
-def _rule_items(rule: Rule, view: CaseView, calendar: WorkingCalendar
-                ) -> tuple[list[DueItem], str]:
+def _rule_items(rule: Rule, view: CaseView, memo: _Memo) -> tuple[list[DueItem], str]:
     """The items of an applicable rule, or none and the reason."""
     if rule.per_event:
         pattern = rule.trigger[0].pattern
         assert pattern is not None
         items, reasons = [], []
         for e in view.all_matching(pattern):
-            item, why = _item(rule, view, calendar, e.date, rule.trigger[0].label, e)
+            item, why = _item(rule, view, memo, e.date, rule.trigger[0].label, e)
             if item is not None:
                 items.append(item)
             else:
@@ -292,7 +370,7 @@ def _rule_items(rule: Rule, view: CaseView, calendar: WorkingCalendar
         names = ", ".join(a.label for a in rule.trigger)
         return [], f"day 0 has not happened: no {names} recorded"
     day0, label, anchor_event = found
-    item, why = _item(rule, view, calendar, day0, label, anchor_event)
+    item, why = _item(rule, view, memo, day0, label, anchor_event)
     return ([item], "") if item is not None else ([], why)
 
 
@@ -303,12 +381,14 @@ def evaluate_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rul
     """Every due item the rule book makes of this case (not sorted)."""
     view = view or CaseView(case, today)
     facts = view.facts
+    memo = memo_for(calendar)
     out: list[DueItem] = []
     for group in book.rules:
-        rule = _version_for(group, view)
+        versions = group.versions
+        rule = versions[0] if len(versions) == 1 else _version_for(group, view)
         if not rule.when.test(facts):
             continue
-        items, _ = _rule_items(rule, view, calendar)
+        items, _ = _rule_items(rule, view, memo)
         out.extend(items)
     return out
 
@@ -318,6 +398,7 @@ def explain_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rule
     """One decision per rule (per trigger event for per-event rules), in pack order."""
     view = view or CaseView(case, today)
     facts = view.facts
+    memo = memo_for(calendar)
     out: list[RuleDecision] = []
     for group in book.rules:
         rule = _version_for(group, view)
@@ -327,7 +408,7 @@ def explain_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rule
                                     f"not applicable: {why} (when: {rule.when.text})",
                                     None, rule.pack))
             continue
-        items, reason = _rule_items(rule, view, calendar)
+        items, reason = _rule_items(rule, view, memo)
         if not items:
             out.append(RuleDecision(rule.id, rule.title, rule.source, False,
                                     f"applicable ({why}) but no item: {reason}", None, rule.pack))

@@ -6,12 +6,14 @@ Built from TOML data by :mod:`omtui.domain.rules.loader`; evaluated by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from typing import Any
 
 from omtui.domain.calendar import Unit
-from omtui.domain.case import Event, EventType
+from omtui.domain.case import ContactOutcome, Event, EventType
 from omtui.domain.rules.conditions import Condition
 
 #: Day-0 names that are dates of the case rather than events.
@@ -25,11 +27,44 @@ CASE_ANCHORS: dict[str, str] = {
 
 
 def _norm(value: Any) -> str:
+    if value.__class__ is str:
+        return value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):          # an enum value (outcome)
+        return str(value.value) if hasattr(value, "value") else str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
+
+
+_EVENT_ATTRS = frozenset({"for_date", "acceptable", "reason", "until", "note"})
+
+
+def _field_test(key: str, must_equal: bool, want: str) -> Callable[[Event], bool]:
+    """One field test, specialised for speed (it runs for every event of every case)."""
+    if key == "outcome":
+        try:
+            outcome: Any = ContactOutcome(want)
+        except ValueError:
+            outcome = None                    # can never match
+        if must_equal:
+            return lambda e: e.outcome is outcome
+        return lambda e: e.outcome is not outcome
+
+    if key in _EVENT_ATTRS:
+        def attr(e: Event) -> bool:
+            got = getattr(e, key)
+            return (got is not None and _norm(got) == want) is must_equal
+        return attr
+
+    def extra(e: Event) -> bool:
+        got = e.extra.get(key)
+        if got is None:
+            return not must_equal
+        same = got == want if got.__class__ is str else _norm(got) == want
+        return same is must_equal
+    return extra
 
 
 @dataclass(frozen=True)
@@ -37,19 +72,36 @@ class EventPattern:
     """An event type, optionally with field tests: ``contact(outcome=attended, with!=police)``.
 
     ``field=value`` needs the field present with that value; ``field!=value`` holds when the
-    field is absent or has another value.
+    field is absent or has another value. The test is compiled once, when the pattern is made.
     """
 
     type: EventType
     fields: tuple[tuple[str, str, str], ...] = ()     # (field, "=" or "!=", value)
+    _tests: tuple[Callable[[Event], bool], ...] = field(
+        default=(), init=False, repr=False, compare=False)
+    #: extra fields an event must have to match (a quick "cannot match" for a whole case)
+    needs_extra: frozenset[str] = field(default=frozenset(), init=False, repr=False,
+                                        compare=False)
+
+    def __post_init__(self) -> None:
+        tests = tuple(_field_test(key, op == "=", want) for key, op, want in self.fields)
+        object.__setattr__(self, "_tests", tests)
+        needs = frozenset(key for key, op, _ in self.fields
+                          if op == "=" and key != "outcome" and key not in _EVENT_ATTRS)
+        object.__setattr__(self, "needs_extra", needs)
 
     def matches(self, event: Event) -> bool:
         if event.type is not self.type:
             return False
-        for key, op, want in self.fields:
-            got = event.get(key)
-            same = got is not None and _norm(got) == want
-            if same != (op == "="):
+        for test in self._tests:
+            if not test(event):
+                return False
+        return True
+
+    def fields_match(self, event: Event) -> bool:
+        """The field tests alone (the caller knows the type already matches)."""
+        for test in self._tests:
+            if not test(event):
                 return False
         return True
 
@@ -75,12 +127,11 @@ class Anchor:
 
     name: str                             # as written in the pack
     pattern: EventPattern | None = None   # None: a case date in CASE_ANCHORS
+    label: str = field(default="", init=False, compare=False)
 
-    @property
-    def label(self) -> str:
-        if self.pattern is None:
-            return self.name.replace("_", " ")
-        return str(self.pattern).replace("_", " ")
+    def __post_init__(self) -> None:
+        text = self.name if self.pattern is None else str(self.pattern)
+        object.__setattr__(self, "label", text.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -116,12 +167,20 @@ class Rule:
     pack: str = ""                 # id of the pack it came from
     origin: str = ""               # file it came from
 
-    @property
+    @cached_property
     def satisfied_text(self) -> str:
         text = " or ".join(p.describe() for p in self.satisfied_by)
         return f"{self.count} of: {text}" if self.count > 1 else text
 
-    @property
+    @cached_property
+    def static_notes(self) -> tuple[str, ...]:
+        notes = [self.text] if self.text else []
+        if self.recurring:
+            notes.append("recurring: day 0 is the last satisfying event; this is the next "
+                         "occurrence")
+        return tuple(notes)
+
+    @cached_property
     def trigger_text(self) -> str:
         names = [a.label for a in self.trigger]
         if self.recurring:

@@ -1,0 +1,162 @@
+"""How fast is ``omtui due``? Evaluate a seeded synthetic caseload of 1,000, 10,000 and
+100,000 cases in one run and print cases per second and the growth factor.
+
+    .venv/bin/python bench/due_list.py [--sizes 1000,10000,100000] [--seed 7]
+
+The caseload is a realistic mix (community orders and SSOs with requirements, licences before
+and after release, PSS, recalls, letters, failures to comply, suspensions), built in batches
+and not timed. What is timed is exactly what ``omtui due`` does per case: ``case_agenda`` with
+the packaged rule book (National Standards rules, contact levels and enforcement). Beside it,
+in the same run, a baseline: the rules alone (``policies=False``), so the ratios show where the
+time goes. Target: linear growth (per-case time flat from 1k to 100k) and 100,000 cases in
+under 10 seconds on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import sys
+import time
+from datetime import date, timedelta
+
+from omtui.domain.agenda import case_agenda
+from omtui.domain.calendar import england_and_wales
+from omtui.domain.case import (
+    Case,
+    ContactOutcome,
+    Event,
+    EventType,
+    Gender,
+    Mappa,
+    OrderType,
+    Requirement,
+    Rosh,
+)
+from omtui.rulepacks import load_rulebook
+
+TODAY = date(2026, 11, 23)
+BATCH = 5_000
+
+
+def synthetic_case(rng: random.Random, i: int) -> Case:
+    order = rng.choices([OrderType.CO, OrderType.SSO, OrderType.LICENCE, OrderType.PSS],
+                        [45, 15, 30, 10])[0]
+    sentence = TODAY - timedelta(days=rng.randint(1, 900))
+    tier = rng.choices([1, 2, 3, 4], [15, 35, 35, 15])[0]
+    rosh = rng.choices(list(Rosh), [30, 45, 20, 5])[0]
+    reqs: list[Requirement] = []
+    release = custody = to_serve = None
+    events: list[Event] = []
+    start = sentence
+    if order.is_community:
+        reqs = [Requirement.SUPERVISION] if rng.random() < 0.8 else []
+        reqs += rng.sample([Requirement.UNPAID_WORK, Requirement.DRR, Requirement.ACTIVITY,
+                            Requirement.ACCREDITED_PROGRAMME, Requirement.CURFEW,
+                            Requirement.ATTENDANCE_CENTRE], rng.randint(0, 2))
+    else:
+        custody = rng.choice([6, 12, 18, 24, 36, 48, 72])
+        to_serve = custody // 2
+        release = sentence + timedelta(days=rng.randint(30, 30 * max(1, to_serve)))
+        if release <= TODAY:
+            events.append(Event(EventType.RELEASE, release))
+            start = release
+    ev = events.append
+    ev(Event(EventType.ALLOCATED, sentence + timedelta(days=rng.randint(0, 4))))
+    if release is None or release <= TODAY:
+        if rng.random() < 0.9:
+            ev(Event(EventType.ASSESSMENT_COMPLETED, sentence + timedelta(days=rng.randint(3, 25))))
+        if rng.random() < 0.85:
+            plan = sentence + timedelta(days=rng.randint(4, 30))
+            ev(Event(EventType.PLAN_COMPLETED, plan))
+            if rng.random() < 0.7:
+                ev(Event(EventType.PLAN_COPIED, plan + timedelta(days=rng.randint(0, 5))))
+        # weekly-ish contacts from the start to today
+        d = start + timedelta(days=rng.randint(0, 3))
+        gap = 7 if tier >= 3 else 14
+        while d <= TODAY and len(events) < 80:
+            outcome = rng.choices(list(ContactOutcome), [80, 8, 8, 4])[0]
+            extra = {}
+            if reqs and rng.random() < 0.2:
+                extra["requirement"] = rng.choice(reqs).value
+            ev(Event(EventType.CONTACT, d, outcome, extra=extra))
+            if outcome is ContactOutcome.FTC and rng.random() < 0.5:
+                ev(Event(EventType.EXPLANATION, d + timedelta(days=rng.randint(1, 12)),
+                         for_date=d, acceptable=rng.random() < 0.5))
+                if rng.random() < 0.3:
+                    ev(Event(EventType.WARNING, d + timedelta(days=rng.randint(5, 14)), for_date=d))
+            d += timedelta(days=gap + rng.randint(-2, 3))
+        review = sentence + timedelta(days=110)
+        while review <= TODAY and rng.random() < 0.9:
+            ev(Event(EventType.REVIEW, review))
+            review += timedelta(days=rng.randint(90, 130))
+        if rng.random() < 0.1:
+            ev(Event(EventType.CONTACT, TODAY - timedelta(days=rng.randint(0, 20)),
+                     extra={"contact_type": "letter", "direction": "in"}))
+        if rng.random() < 0.05:
+            s = TODAY - timedelta(days=rng.randint(5, 60))
+            ev(Event(EventType.SUSPENSION, s, reason="hospital", until=s + timedelta(days=14)))
+        if order is OrderType.LICENCE and rng.random() < 0.05:
+            r = TODAY - timedelta(days=rng.randint(5, 40))
+            ev(Event(EventType.RECALL_INITIATED, r))
+            ev(Event(EventType.RETURNED_TO_CUSTODY, r + timedelta(days=2)))
+    return Case(
+        crn=f"X{i % 1_000_000:06d}", name=f"Person {i}", order_type=order,
+        sentence_date=sentence, tier=tier, rosh=rosh, ppo=rng.random() < 0.05,
+        requirements=tuple(dict.fromkeys(reqs)), events=tuple(events),
+        gender=rng.choice(list(Gender)),
+        mappa=Mappa(rng.randint(1, 3), rng.randint(1, 3)) if rng.random() < 0.07 else None,
+        release_date=release, custody_months=custody, time_to_serve_months=to_serve,
+        end_date=start + timedelta(days=rng.choice([365, 540, 730])),
+        flags=("statutory_victim",) if rng.random() < 0.1 else (),
+    )
+
+
+def time_evaluation(n: int, seed: int, book, calendar) -> tuple[float, int, int]:
+    """Seconds spent in case_agenda over n cases (generation not timed), items, events."""
+    rng = random.Random(seed)
+    elapsed, items, events = 0.0, 0, 0
+    made = 0
+    while made < n:
+        batch = [synthetic_case(rng, made + k) for k in range(min(BATCH, n - made))]
+        made += len(batch)
+        events += sum(len(c.events) for c in batch)
+        gc.collect()
+        t0 = time.perf_counter()
+        for case in batch:
+            items += len(case_agenda(case, TODAY, calendar, book))
+        elapsed += time.perf_counter() - t0
+    return elapsed, items, events
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    calendar = england_and_wales()
+    full = load_rulebook(use_env=False)
+    rules_only = load_rulebook(use_env=False, policies=False)
+    # warm up (calendar span, memoised traces for the dates in play, imports)
+    time_evaluation(200, args.seed + 1, full, calendar)
+    print(f"omtui due benchmark: seed {args.seed}, today {TODAY}, "
+          f"{len(full)} rules + contact levels + enforcement; python {sys.version.split()[0]}")
+    print(f"{'cases':>9} {'events':>10} {'items':>10} {'seconds':>8} {'cases/s':>9} "
+          f"{'us/case':>8} {'growth':>7} | {'rules only s':>12} {'full/rules':>10}")
+    first_per_case = None
+    for n in sizes:
+        secs, items, events = time_evaluation(n, args.seed, full, calendar)
+        base, _, _ = time_evaluation(n, args.seed, rules_only, calendar)
+        per_case = secs / n
+        first_per_case = first_per_case or per_case
+        growth = per_case / first_per_case
+        print(f"{n:>9,} {events:>10,} {items:>10,} {secs:>8.2f} {n / secs:>9,.0f} "
+              f"{per_case * 1e6:>8.1f} {growth:>6.2f}x | {base:>12.2f} {secs / base:>9.2f}x")
+    print("growth: time per case relative to the smallest size (1.00x = linear).")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
