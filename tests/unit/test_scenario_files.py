@@ -63,6 +63,23 @@ EXPECTED = {
     "custody-suspends-contact": [
         ("Resume contact after the remand", "contact", "ns-2c16-tier4-weekly", "2027-05-13"),
     ],
+    "high-rosh-da-sentenced-monday": [
+        ("The first days", "contact", "hmip-c213-first-appointment-high-rosh", "2027-06-09"),
+        ("The first days", "contact", "hmip-d228-high-rosh-weekly", "2027-06-13"),
+        ("Plans and the home visit", "plan_completed", "ns-2b3-plan-tier4-ppo", "2027-06-14"),
+        ("Plans and the home visit", "home_visit", "ns-2a5-home-visit-high-rosh", "2027-06-21"),
+        ("Plans and the home visit", "plan_completed", "hmip-b4111-risk-management-plan",
+         "2027-06-28"),
+    ],
+    "licence-two-failures-one-day": [
+        ("Enforce the licence", "warning", "ns-2f8-written-warning", "2027-01-26"),
+    ],
+    "custody-statutory-victim": [
+        ("The first days", "allocated", "ns-1-3-offender-supervisor", "2027-04-28"),
+        ("The first days", "allocated", "ns-1-1-allocate", "2027-04-29"),
+        ("The first days", "contact", "ns-2c5-psr-to-prison", "2027-05-04"),
+        ("Statutory victim contact", "contact", "ns-4-2-victim-contact", "2027-06-23"),
+    ],
     "ppo-police-notification": [
         ("Before release", "contact", "ns-2c13-police-notified", "2027-05-17"),
         ("Before release", "review", "ns-2e5-review-before-release", "2027-05-31"),
@@ -87,7 +104,7 @@ def _load(name, cal):
 
 def test_at_least_ten_scenarios_are_shipped_and_all_are_listed_here():
     assert len(SHIPPED) >= 10
-    assert set(EXPECTED) <= set(SHIPPED)
+    assert set(EXPECTED) == set(SHIPPED)
     assert all(e.problem is None for e in list_scenarios())
 
 
@@ -217,3 +234,20 @@ def test_contact_after_the_resumed_week_is_late(fixed_cal):
                     {"type": "contact", "outcome": "attended", "date": date(2027, 5, 14)})
     (r,) = marking.results
     assert (r.status, r.late_working_days) == (Mark.LATE, 1)
+
+
+def test_a_recall_for_two_failures_on_one_day_is_wrong(fixed_cal):
+    marking = _play("licence-two-failures-one-day", fixed_cal,
+                    {"type": "recall_initiated", "date": date(2027, 1, 27)})
+    assert [r.status for r in marking.results] == [Mark.MISSED]
+    assert [w.action.event.type.value for w in marking.wrong] == ["recall_initiated"]
+    # the engine's item says who signs it
+    assert marking.results[0].expectation.title.endswith("(senior manager)")
+
+
+def test_a_home_visit_recorded_as_a_contact_counts(fixed_cal):
+    marking = _play("tier4-christmas", fixed_cal,
+                    {"type": "contact", "contact_type": "home_visit", "outcome": "attended",
+                     "date": date(2027, 1, 8)})
+    home = marking.results[-1]
+    assert (home.expectation.rule, home.status) == ("ns-2a5-home-visit-high-rosh", Mark.ON_TIME)

@@ -28,7 +28,8 @@ SCENARIO_KEYS = frozenset({"title", "goal", "start", "end", "cases", "steps", "n
 EVENT_STEP_KEYS = frozenset({"date", "crn", "event", "say"})
 CHECKPOINT_KEYS = frozenset({"checkpoint", "crn", "say", "by", "expect", "avoid", "from"})
 EXPECT_KEYS = frozenset({"action", "rule", "by", "worked", "from", "match", "unless", "crn", "day0",
-                         "why", "count"})
+                         "why", "count", "or"})
+ALTERNATIVE_KEYS = frozenset({"action", "match", "unless"})
 ANSWER_KEYS = frozenset({"scenario", "trainee", "actions"})
 
 
@@ -152,6 +153,8 @@ class Expectation:
     source_text: str = ""
     match: Mapping[str, Any] = field(default_factory=dict)
     unless: Mapping[str, Any] = field(default_factory=dict)   # field values it must not have
+    #: other (action, match, unless) that satisfy it too, e.g. a contact of type home visit
+    alternatives: tuple[tuple[EventType, Mapping[str, Any], Mapping[str, Any]], ...] = ()
     worked: date | None = None   # the date worked by hand in the file (tests compare)
     why: str = ""
     count: int = 1               # how many such actions are needed (the n-th is the one marked)
@@ -164,21 +167,33 @@ class Expectation:
 
     @property
     def label(self) -> str:
-        extra = ", ".join([f"{k}={_show(v)}" for k, v in self.match.items()]
-                          + [f"{k} not {_show(v)}" for k, v in self.unless.items()])
-        text = f"{self.action.label} ({extra})" if extra else self.action.label
+        text = " or ".join(_pattern_label(a, m, u) for a, m, u in self.patterns)
         return f"{self.count} x {text}" if self.count > 1 else text
 
+    @property
+    def patterns(self) -> list[tuple[EventType, Mapping[str, Any], Mapping[str, Any]]]:
+        """The action with its fields, then each alternative that also satisfies it."""
+        return [(self.action, self.match, self.unless), *self.alternatives]
+
     def accepts(self, crn: str, event: Event) -> bool:
-        if crn != self.crn or event.type is not self.action or event.date < self.after:
+        if crn != self.crn or event.date < self.after:
             return False
-        for name, want in self.match.items():
-            if _norm(event.get(name)) != _norm(want):
-                return False
-        for name, unwanted in self.unless.items():
-            if _norm(event.get(name)) == _norm(unwanted):
-                return False
-        return True
+        return any(_fits(event, a, m, u) for a, m, u in self.patterns)
+
+
+def _fits(event: Event, action: EventType, match: Mapping[str, Any],
+          unless: Mapping[str, Any]) -> bool:
+    if event.type is not action:
+        return False
+    if any(_norm(event.get(k)) != _norm(v) for k, v in match.items()):
+        return False
+    return not any(_norm(event.get(k)) == _norm(v) for k, v in unless.items())
+
+
+def _pattern_label(action: EventType, match: Mapping[str, Any], unless: Mapping[str, Any]) -> str:
+    extra = ", ".join([f"{k}={_show(v)}" for k, v in match.items()]
+                      + [f"{k} not {_show(v)}" for k, v in unless.items()])
+    return f"{action.label} ({extra})" if extra else action.label
 
 
 @dataclass(frozen=True)
@@ -292,6 +307,8 @@ def _pick_item(items: Sequence[DueItem], rule: str, crn: str, day0: date | None)
     found = [i for i in items if i.rule == rule and i.crn == crn]
     if day0 is not None:
         found = [i for i in found if i.day0 == day0]
+    # An item already done belongs to the case's history, not to this checkpoint.
+    found = [i for i in found if i.status is not Status.DONE]
     if not found:
         return None
     # The most recent trigger is the one the preceding step just brought about.
@@ -543,6 +560,28 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                 f.add(where, pre + "by", f"{by.isoformat()} is before the action can count "
                                          f"(from {after.isoformat()})")
                 continue
+            alternatives = []
+            raw_or = re_.get("or", [])
+            if not isinstance(raw_or, list):
+                f.add(where, pre + "or", "must be a list of {action, match, unless} tables")
+                raw_or = []
+            for oi, ro in enumerate(raw_or):
+                opre = f"{pre}or[{oi}]"
+                if not isinstance(ro, Mapping):
+                    f.add(where, opre, "must be a table with action (and match / unless)")
+                    continue
+                _unknown_keys(ro, ALTERNATIVE_KEYS, where, f, prefix=opre + ".")
+                try:
+                    alt_action = EventType(ro.get("action"))
+                except ValueError:
+                    f.add(where, opre + ".action",
+                          f"{ro.get('action')!r} is not an action type ({_types()})")
+                    continue
+                alt_match, alt_unless = ro.get("match", {}), ro.get("unless", {})
+                if not isinstance(alt_match, Mapping) or not isinstance(alt_unless, Mapping):
+                    f.add(where, opre, "match and unless must be tables of field = value")
+                    continue
+                alternatives.append((alt_action, dict(alt_match), dict(alt_unless)))
             why = re_.get("why", "")
             count = re_.get("count", 1)
             if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
@@ -553,7 +592,8 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                 crn=e_crn, by=by, derived=derived, after=after,
                 title=item.title if item is not None else info.title,
                 source=item.source if item is not None else info.source,
-                source_text=info.text, match=dict(match), unless=dict(unless), worked=worked,
+                source_text=info.text, match=dict(match), unless=dict(unless),
+                alternatives=tuple(alternatives), worked=worked,
                 why=why if isinstance(why, str) else "", count=count, item=item,
                 notes=tuple(notes)))
         if expectations:
@@ -728,6 +768,8 @@ class CheckpointResult:
             "expected": e.action.value,
             "match": {k: _norm(v) for k, v in e.match.items()},
             "unless": {k: _norm(v) for k, v in e.unless.items()},
+            "or": [{"action": a.value, "match": {k: _norm(v) for k, v in m.items()},
+                    "unless": {k: _norm(v) for k, v in u.items()}} for a, m, u in e.alternatives],
             "rule": e.rule,
             "title": e.title,
             "source": e.source,
