@@ -64,8 +64,12 @@ def test_default_demo_has_everything_a_demo_should_show():
     future = [e for e in events if e.date > today]
     assert future and all(e.type is EventType.CONTACT and e.outcome is None for e in future)
     assert all(e.get("time") and e.get("contact_type") for e in future)
-    # Before today every contact has an outcome (today's appointments may not have happened).
-    past_contacts = [e for e in events if e.type is EventType.CONTACT and e.date < today]
+    assert {e.get("outcome_detail") for e in events if e.outcome} <= {
+        "attended_complied", "failed_to_attend", "acceptable_absence", "to_be_rescheduled"}
+    # Before today every contact with the person has an outcome (today's appointments may
+    # not have happened yet; a contact with the prison or police has none).
+    past_contacts = [e for e in events if e.type is EventType.CONTACT and e.date < today
+                     and e.get("with") is None and e.get("purpose") is None]
     assert all(e.outcome is not None for e in past_contacts)
     assert {ContactOutcome.ATTENDED, ContactOutcome.FTC} <= {e.outcome for e in past_contacts}
     assert all(check_against_today(c, today) == [] for c in cs)
@@ -78,8 +82,9 @@ def test_demo_items_are_overdue_as_of_demo_today():
 
     cases = demo.generate()
     items = agenda.caseload_agenda(cases, demo.DEMO_TODAY, england_and_wales())
-    statuses = {getattr(i, "status", None) for i in items}
-    assert any(str(s) == "overdue" for s in statuses)
+    overdue = {i.crn for i in items if i.status.value == "overdue"}
+    # Some cases have overdue items, most do not (a caseload in reasonable shape).
+    assert 3 <= len(overdue) <= len(cases) // 2, overdue
 
 
 def test_cli_demo_writes_json_and_loads(tmp_path):

@@ -151,13 +151,24 @@ class _Builder:
         return f"{g} {f}", gender
 
     def contact(self, day: date, outcome: ContactOutcome | None, note: str | None = None) -> Event:
-        extra: dict[str, Any] = {"time": self.rng.choice(CONTACT_TIMES),
-                                 "contact_type": self.rng.choice(CONTACT_TYPES)}
+        """A contact with the offender (an appointment when ``outcome`` is None), with the
+        outcome taxonomy's codes (data/contact-outcomes.toml, docs/contacts.md)."""
+        extra: dict[str, Any] = {"contact_type": self.rng.choice(CONTACT_TYPES),
+                                 "time": self.rng.choice(CONTACT_TIMES),
+                                 "duration_minutes": self.rng.choice([30, 45, 60])}
+        if outcome is not None:
+            extra["outcome_detail"] = OUTCOME_DETAIL[outcome]
         if outcome is ContactOutcome.ACCEPTABLE_ABSENCE:
-            extra["outcome_detail"] = "Told us in advance: medical appointment."
-        if outcome is ContactOutcome.RESCHEDULED:
-            extra["outcome_detail"] = "Moved by the office (officer on training)."
+            extra["absence_reason"] = self.rng.choice(["medical", "employment",
+                                                       "family_childcare", "court_legal"])
         return Event(EventType.CONTACT, day, outcome=outcome, note=note, extra=extra)
+
+
+#: The outcome taxonomy's code recorded with each case-format outcome.
+OUTCOME_DETAIL = {ContactOutcome.ATTENDED: "attended_complied",
+                  ContactOutcome.FTC: "failed_to_attend",
+                  ContactOutcome.ACCEPTABLE_ABSENCE: "acceptable_absence",
+                  ContactOutcome.RESCHEDULED: "to_be_rescheduled"}
 
 
 def _interval_days(case_tier: int, rosh: Rosh, weeks_in: int) -> int:
@@ -186,6 +197,8 @@ def _random_case(b: _Builder, crn: str, name: str, gender: Gender) -> Case:
         sentence = _working(today - timedelta(days=rng.randint(14, 540)))
         start = sentence
         end = _months(sentence, rng.choice([12, 12, 18, 24, 36]))
+        while end <= today + timedelta(days=14):       # still running on the demo's today
+            end = _months(end, 6)
         reqs = [Requirement.SUPERVISION] if rng.random() < 0.85 else []
         for req, p in ((Requirement.UNPAID_WORK, 0.35), (Requirement.CURFEW, 0.15),
                        (Requirement.ACCREDITED_PROGRAMME, 0.12), (Requirement.DRR, 0.08),
@@ -208,6 +221,9 @@ def _random_case(b: _Builder, crn: str, name: str, gender: Gender) -> Case:
             end = _months(today, rng.randint(2, 10))
     dob = sentence - timedelta(days=rng.randint(18 * 365, 65 * 365))
     events = _history(b, start, tier, rosh, reqs, order)
+    if order.is_post_custody:
+        events = sorted(events + _custody_events(b, sentence, start, custody_months or 0, ppo,
+                                                 mappa), key=lambda e: e.date)
     return Case(crn=crn, name=name, order_type=order, sentence_date=sentence, tier=tier,
                 rosh=rosh, ppo=ppo, requirements=tuple(reqs), events=tuple(events),
                 gender=gender, dob=dob, mappa=mappa, release_date=release_date,
@@ -220,9 +236,11 @@ def _history(b: _Builder, start: date, tier: int, rosh: Rosh, reqs: list[Require
              order: OrderType, *, ftc_rate: float = 0.06) -> list[Event]:
     """Allocation, induction, assessment, plan, reviews, contacts and their outcomes."""
     rng, today = b.rng, b.today
-    ev: list[Event] = [Event(EventType.ALLOCATED, _add_wd(start, rng.choice([0, 1, 1, 2])))]
+    ev: list[Event] = []
     if order.is_post_custody:
         ev.append(Event(EventType.RELEASE, start))
+    else:
+        ev.append(Event(EventType.ALLOCATED, _add_wd(start, rng.choice([0, 1, 1, 2]))))
     induction = _add_wd(start, rng.choice([1, 2, 3, 4, 5, 5, 7]))
     if induction <= today:
         ev.append(Event(EventType.INDUCTION_COMPLETED, induction))
@@ -234,14 +252,26 @@ def _history(b: _Builder, start: date, tier: int, rosh: Rosh, reqs: list[Require
         if visit <= today:
             ev.append(Event(EventType.HOME_VISIT, visit))
     planned = _add_wd(start, rng.choice([5, 10, 14, 15, 17]))
-    if planned <= today:
+    if order.is_community and planned <= today:
         ev.append(Event(EventType.PLAN_COMPLETED, planned))
+        copied = _add_wd(planned, rng.choice([1, 1, 2, 2, 4]))
+        if copied <= today:
+            ev.append(Event(EventType.PLAN_COPIED, copied))
+    if order.is_community and rosh.is_high:
+        rmp = _add_wd(start, rng.choice([5, 8, 10, 12]))
+        if rmp <= today:
+            ev.append(Event(EventType.PLAN_COMPLETED, rmp, extra={"plan": "risk_management"}))
+    if order.is_post_custody:
+        first_review = _add_wd(start, rng.choice([4, 5, 8, 10]))
+        if first_review <= today:
+            ev.append(Event(EventType.REVIEW, first_review))
+    ev.extend(_requirement_events(b, start, reqs))
     review = _months(start, 4)
     while review <= today - timedelta(days=3):
         ev.append(Event(EventType.REVIEW, _working(review - timedelta(days=rng.randint(0, 10)))))
         review = _months(review, 4)
     # Contacts at the tier's rhythm, up to today, then one or two appointments ahead.
-    day = _add_wd(start, 1)
+    day = start if order.is_post_custody else _add_wd(start, 1)
     warnings: list[date] = []
     while day < today:
         weeks_in = (day - start).days // 7
@@ -249,8 +279,11 @@ def _history(b: _Builder, start: date, tier: int, rosh: Rosh, reqs: list[Require
         if roll < ftc_rate:
             ev.append(b.contact(day, ContactOutcome.FTC, "Did not attend. No contact beforehand."))
             window_end = _add_wd(day, 10)
-            if rng.random() < 0.6:
-                text, acceptable = rng.choice(EXPLANATIONS)
+            warned_lately = any((day - w).days < 365 for w in warnings)
+            if warned_lately or rng.random() < 0.6:
+                # After a warning, a random case only ever gets acceptable explanations: the
+                # demo's one breach is the scripted one.
+                text, acceptable = rng.choice([x for x in EXPLANATIONS if x[1] or not warned_lately])
                 when = _add_wd(day, rng.randint(1, 6))
                 if when <= today:
                     ev.append(Event(EventType.EXPLANATION, when, for_date=day, acceptable=acceptable,
@@ -277,6 +310,87 @@ def _history(b: _Builder, start: date, tier: int, rosh: Rosh, reqs: list[Require
         ev.append(b.contact(day, None))
         day = _working(day + timedelta(days=_interval_days(tier, rosh, 20)))
     ev.sort(key=lambda e: e.date)
+    return ev
+
+
+def _session(b: _Builder, day: date, requirement: Requirement, outcome: ContactOutcome | None,
+             **extra: Any) -> Event:
+    event = b.contact(day, outcome)
+    return replace(event, extra={**event.extra, "requirement": requirement.value, **extra})
+
+
+def _requirement_events(b: _Builder, start: date, reqs: list[Requirement]) -> list[Event]:
+    """Sessions and reviews of the order's requirements (the rules' NS 2d timescales)."""
+    rng, today = b.rng, b.today
+    ev: list[Event] = []
+
+    def sessions(first: date, every_days: int, count: int, req: Requirement, **extra: Any):
+        day = first
+        for _ in range(count):
+            if day > today:
+                if day <= today + timedelta(days=14):
+                    ev.append(_session(b, day, req, None, **extra))
+                return
+            outcome = ContactOutcome.ATTENDED if rng.random() > 0.05 else ContactOutcome.ACCEPTABLE_ABSENCE
+            ev.append(_session(b, day, req, outcome, **extra))
+            day = _working(day + timedelta(days=every_days))
+
+    if Requirement.UNPAID_WORK in reqs:
+        sessions(_add_wd(start, rng.choice([5, 7, 9, 9, 12])), 7, 12, Requirement.UNPAID_WORK,
+                 duration_minutes=420)
+    if Requirement.ACCREDITED_PROGRAMME in reqs:
+        sessions(_working(start + timedelta(days=rng.choice([20, 28, 35, 49]))), 7, 10,
+                 Requirement.ACCREDITED_PROGRAMME, duration_minutes=150)
+    if Requirement.ACTIVITY in reqs:
+        sessions(_add_wd(start, rng.choice([5, 8, 10])), 7, 6, Requirement.ACTIVITY,
+                 duration_minutes=120)
+    if Requirement.ATTENDANCE_CENTRE in reqs:
+        sessions(_add_wd(start, rng.choice([5, 10, 12])), 14, 6, Requirement.ATTENDANCE_CENTRE)
+    if Requirement.DRR in reqs:
+        first = _add_wd(start, rng.choice([1, 2, 2]))
+        if first <= today:
+            met = b.contact(first, ContactOutcome.ATTENDED, "First appointment with the drug service.")
+            ev.append(replace(met, extra={**met.extra, "contact_type": "other_agency",
+                                          "with": "treatment_provider"}))
+        day, n = _working(start + timedelta(days=26)), 0
+        while day <= today:
+            ev.append(Event(EventType.REVIEW, day, note="DRR review with the court.",
+                            extra={"requirement": "drr"}))
+            n += 1
+            day = _working(day + timedelta(days=28 if n < 4 else 112))
+    return ev
+
+
+def _custody_events(b: _Builder, sentence: date, release: date, custody_months: int,
+                    ppo: bool, mappa: Mappa | None) -> list[Event]:
+    """What happened while the person was in custody, before release."""
+    rng, today = b.rng, b.today
+    ev = [Event(EventType.ALLOCATED, _add_wd(sentence, rng.choice([0, 1, 1, 2]))),
+          Event(EventType.ALLOCATED, _add_wd(sentence, rng.choice([1, 2])),
+                extra={"role": "offender_supervisor"}),
+          Event(EventType.CONTACT, _add_wd(sentence, rng.choice([2, 3, 4, 5])),
+                note="PSR sent to the receiving prison.",
+                extra={"contact_type": "other_agency", "with": "prison",
+                       "purpose": "psr_sent"})]
+    if custody_months >= 12:
+        planned = _working(sentence + timedelta(days=rng.choice([30, 45, 50])))
+        if planned < release:
+            ev.append(Event(EventType.PLAN_COMPLETED, planned))
+            ev.append(Event(EventType.PLAN_COPIED, _add_wd(planned, 1)))
+        before = _working(release - timedelta(days=rng.choice([21, 28, 35])))
+        if sentence < before <= today:
+            ev.append(Event(EventType.REVIEW, before, note="Pre-release review."))
+    if ppo:
+        told = _working(release - timedelta(days=rng.choice([35, 42])))
+        if sentence < told <= today:
+            ev.append(Event(EventType.CONTACT, told, note="Police told of the release date.",
+                            extra={"contact_type": "other_agency", "with": "police"}))
+    if mappa is not None:
+        referred = _working(release - timedelta(days=rng.choice([200, 240])))
+        if sentence < referred <= today:
+            ev.append(Event(EventType.CONTACT, referred, note="MAPPA referral made.",
+                            extra={"contact_type": "other_agency",
+                                   "purpose": "mappa_referral"}))
     return ev
 
 
@@ -340,6 +454,7 @@ def _story_recall(b: _Builder, c: Case) -> Case:
     sentence = _working(release - timedelta(days=548))
     events = [e for e in _history(b, release, 4, Rosh.HIGH, [], OrderType.LICENCE,
                                   ftc_rate=0.0) if e.date < _back_wd(b.today, 9)]
+    events += _custody_events(b, sentence, release, 36, False, None)
     ftc = _back_wd(b.today, 8)
     events += [b.contact(ftc, ContactOutcome.FTC,
                          "Did not attend; police report of contact with the victim."),
@@ -383,9 +498,10 @@ def _story_released(b: _Builder, c: Case) -> Case:
                    release_date=release, custody_months=24, time_to_serve_months=12,
                    end_date=_months(sentence, 24), tier=3, rosh=Rosh.MEDIUM, ppo=False,
                    requirements=(),
-                   events=(Event(EventType.ALLOCATED, _back_wd(release, 30)),
-                           Event(EventType.RELEASE, release),
-                           b.contact(_add_wd(b.today, 1), None)))
+                   events=tuple(sorted(
+                       _custody_events(b, sentence, release, 24, False, None)
+                       + [Event(EventType.RELEASE, release), b.contact(_add_wd(b.today, 1), None)],
+                       key=lambda e: e.date)))
 
 
 def _story_suspension(b: _Builder, c: Case) -> Case:
@@ -406,7 +522,9 @@ def _story_suspension(b: _Builder, c: Case) -> Case:
 def _story_mappa(b: _Builder, c: Case) -> Case:
     release = _working(b.today - timedelta(days=60))
     sentence = _working(release - timedelta(days=900))
-    events = _history(b, release, 4, Rosh.VERY_HIGH, [], OrderType.LICENCE, ftc_rate=0.0)
+    events = sorted(_history(b, release, 4, Rosh.VERY_HIGH, [], OrderType.LICENCE, ftc_rate=0.0)
+                    + _custody_events(b, sentence, release, 60, False, Mappa(1, 2)),
+                    key=lambda e: e.date)
     return replace(c, order_type=OrderType.LICENCE, sentence_date=sentence, start_date=release,
                    release_date=release, custody_months=60, time_to_serve_months=30,
                    end_date=_months(sentence, 60), tier=4, rosh=Rosh.VERY_HIGH,
