@@ -67,6 +67,7 @@ class CaseRow:
     overdue: int
     due_soon: int
     haystack: str                        # folded CRN and name, for the filter
+    pending: bool = False                # due items not worked out yet (large caseloads)
 
     @property
     def crn(self) -> str:
@@ -89,14 +90,15 @@ class CaseRow:
         return self.next_due.status if self.next_due else None
 
 
-def build_row(case: Case, items: Iterable[DueItem]) -> CaseRow:
+def build_row(case: Case, items: Iterable[DueItem], *, pending: bool = False) -> CaseRow:
+    """A case's row; ``pending`` when its due items are still being worked out."""
     ordered = tuple(sorted(items, key=DueItem.sort_key))
     open_items = [i for i in ordered if i.is_open]
     overdue = sum(1 for i in open_items if i.status is Status.OVERDUE)
     soon = sum(1 for i in open_items if i.status is Status.DUE_SOON)
     hay = " ".join((case.crn.casefold(), *name_tokens(case.name), fold(case.name)))
     return CaseRow(case, ordered, case_flags(case), open_items[0] if open_items else None,
-                   overdue, soon, hay)
+                   overdue, soon, hay, pending)
 
 
 Agenda = Callable[[Case], Sequence[DueItem]]
@@ -122,8 +124,8 @@ def build_rows(cases: Iterable[Case], agenda: Agenda,
 
 def _urgency_key(r: CaseRow) -> tuple:
     nd = r.next_due
-    return (nd.status.urgency if nd else 9, nd.due if nd else date.max, -r.overdue,
-            r.case.name.casefold(), r.crn)
+    return (nd.status.urgency if nd else (8 if r.pending else 9), nd.due if nd else date.max,
+            -r.overdue, r.case.name.casefold(), r.crn)
 
 
 SORTS: dict[str, Callable[[CaseRow], tuple]] = {

@@ -277,3 +277,39 @@ async def test_w_opens_the_working_day_calculator(app):
         await pilot.press("w")
         await pilot.pause()
         assert isinstance(app.screen, CalculatorScreen)
+
+
+async def test_a_large_caseload_is_usable_before_its_due_dates_are_known(fixed_cal, monkeypatch):
+    """Rows first (filter, open, look up), due items when they are all worked out."""
+    import threading
+
+    from omtui.app import OmtuiApp
+    from omtui.screens import caseload
+
+    monkeypatch.setattr(caseload, "PROGRESSIVE_FROM", 2)
+    release = threading.Event()
+    real = OmtuiApp.agenda_for
+
+    def slow_agenda(self, case):
+        release.wait(10)
+        return real(self, case)
+
+    monkeypatch.setattr(OmtuiApp, "agenda_for", slow_agenda)
+    app = OmtuiApp(clock=lambda: TODAY, calendar=fixed_cal, store=InMemoryStore(load_cases()))
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.02)
+            if app.screen.query_one(CaseloadTable).row_count:
+                break
+        table = app.screen.query_one(CaseloadTable)
+        assert table.row_count == 6
+        assert cell_texts(table, 0)[7] == "working out…"
+        assert "working out due dates 0/6" in status_text(app)
+        await pilot.press("slash", *"ivan", "enter")
+        await pilot.pause()
+        assert crns(app.screen) == ["X100004"]        # the filter works meanwhile
+        release.set()
+        await settle(pilot)
+        assert crns(app.screen) == ["X100004"]        # the filter survives the final rows
+        assert cell_texts(table, 0)[6] == "✗ OVERDUE"
+        assert "overdue" in status_text(app) and "working out" not in status_text(app)

@@ -20,6 +20,7 @@ from textual.worker import get_current_worker
 
 from omtui.caseload_view import (
     CaseRow,
+    build_row,
     build_rows,
     filter_rows,
     next_sort,
@@ -35,6 +36,10 @@ from omtui.widgets.text import literal
 
 #: Below this many columns the table drops its secondary columns.
 WIDE_FROM = 120
+#: From this many cases the rows are shown before their due items are worked out.
+PROGRESSIVE_FROM = 400
+#: Cases whose due items are worked out between two progress reports.
+BATCH = 250
 
 
 @dataclass
@@ -62,7 +67,8 @@ class CaseloadScreen(Screen):
                 tooltip="Show only cases with an overdue item (press again for all)."),
         Binding("r", "refresh", "Refresh", show=False, id="case.refresh",
                 tooltip="Read the caseload from the store again."),
-        # `c` is reserved for the contact log (quick entry on the highlighted case).
+        Binding("c", "log_contact", "Log contact", id="contact.log",
+                tooltip="Quick entry: log a contact for the highlighted case."),
     ]
 
     def __init__(self) -> None:
@@ -73,6 +79,8 @@ class CaseloadScreen(Screen):
         self.overdue_only = False
         self.loaded = False
         self.problems: list[str] = []
+        #: (done, total) while due items are being worked out after the first rows are shown.
+        self.working: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,40 +121,62 @@ class CaseloadScreen(Screen):
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False,
           description="Reading the caseload")
     def _load(self) -> None:
+        """Read the cases, then work out every case's due items.
+
+        A large caseload is shown at once without its due items (the officer can filter,
+        open a case or look one up), then again, sorted by urgency, when they are all known.
+        """
         app = self.app
         problems: list[str] = []
+        worker = get_current_worker()
         try:
             cases = app.store.list_cases()
-            worker = get_current_worker()
+            index = CaseloadIndex({c.crn: c for c in cases},
+                                  LookupIndex((c.crn, c.name) for c in cases))
+            if len(cases) >= PROGRESSIVE_FROM:
+                first = [build_row(c, (), pending=True) for c in cases]
+                app.call_from_thread(self._loaded, first, index, [], final=False)
 
             def bad(case: Case, exc: Exception) -> None:
                 problems.append(f"{case.crn}: due dates not worked out ({exc})")
 
-            rows = build_rows(cases, app.agenda_for, on_error=bad)
-            if worker.is_cancelled:
-                return
-            index = CaseloadIndex({c.crn: c for c in cases},
-                                  LookupIndex((c.crn, c.name) for c in cases))
+            rows: list[CaseRow] = []
+            for start in range(0, len(cases), BATCH):
+                if worker.is_cancelled:
+                    return
+                rows.extend(build_rows(cases[start:start + BATCH], app.agenda_for, on_error=bad))
+                if len(cases) >= PROGRESSIVE_FROM:
+                    app.call_from_thread(self._progress, len(rows), len(cases))
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
-            app.call_from_thread(self._failed, exc)
+            if not worker.is_cancelled:
+                app.call_from_thread(self._failed, exc)
             return
-        app.call_from_thread(self._loaded, rows, index, problems)
+        if not worker.is_cancelled:
+            app.call_from_thread(self._loaded, rows, index, problems)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.working = (done, total)
+        self._show_status()
 
     def _failed(self, exc: Exception) -> None:
         self.table.loading = False
         self.loaded = True
         self.notify(f"Could not read the caseload: {exc}", title="Store error",
                     severity="error", timeout=10, markup=False)
+        self.working = None
         self._show_status(message="caseload not loaded (r to retry)")
 
-    def _loaded(self, rows: list[CaseRow], index: CaseloadIndex, problems: list[str]) -> None:
+    def _loaded(self, rows: list[CaseRow], index: CaseloadIndex, problems: list[str],
+                final: bool = True) -> None:
+        first_time = not self.all_rows
         self.all_rows = rows
         self.problems = problems
         self.app.caseload_index = index
+        self.working = None if final else (0, len(rows))
         self._sorted = sort_rows(rows, self.sort_mode)
         self.table.loading = False
         self.loaded = True
-        self.apply_view(keep_cursor=False)
+        self.apply_view(keep_cursor=not first_time)
         if problems:
             self.notify("\n".join(problems[:5]) + (f"\n(+{len(problems) - 5} more)"
                                                     if len(problems) > 5 else ""),
@@ -186,12 +216,18 @@ class CaseloadScreen(Screen):
     def _show_status(self, message: str | None = None) -> None:
         app = self.app
         status = self.query_one(StatusLine)
-        if not self.loaded:
+        if not self.loaded or (message and not self.all_rows):
             status.show(today=app.today, message=message or "loading the caseload…",
                         calendar=app.calendar.name, store=app.store.describe())
             return
         cases, overdue, soon = totals(self.all_rows)
         sort = self.sort_mode + (" · overdue only" if self.overdue_only else "")
+        if self.working is not None:
+            done, total = self.working
+            status.show(today=app.today, cases=cases, shown=len(self.shown_rows), sort=sort,
+                        calendar=app.calendar.name, store=app.store.describe(),
+                        message=message or f"working out due dates {done:,}/{total:,}…")
+            return
         status.show(today=app.today, cases=cases, overdue=overdue, due_soon=soon,
                     shown=len(self.shown_rows), sort=sort, calendar=app.calendar.name,
                     store=app.store.describe(), message=message)
@@ -251,3 +287,8 @@ class CaseloadScreen(Screen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_log_contact(self) -> None:
+        from omtui.screens.contact_entry import log_contact_for
+
+        log_contact_for(self.app, self.table.current_crn if self.loaded else None)

@@ -137,6 +137,16 @@ class CaseloadTable(DataTable):
         st = styles.for_status(nd.status if nd else None)
         overdue = (Text(str(row.overdue), style=styles.overdue, justify="right") if row.overdue
                    else Text("0", style="dim", justify="right"))
+        if row.pending:
+            wait = Text("…", style="dim")
+            status = wait
+            nxt = Text("working out…", style="dim italic")
+            due = Text("")
+            overdue = Text("…", style="dim", justify="right")
+        else:
+            status = styles.status_text(nd.status if nd else None, words=not narrow)
+            nxt = literal(nd.title, st) if nd else Text("nothing due", style="dim")
+            due = Text(self._date(nd.due, narrow), style=st, no_wrap=True) if nd else Text("")
         return {
             "crn": Text(case.crn, no_wrap=True),
             "name": literal(case.name),
@@ -144,8 +154,8 @@ class CaseloadTable(DataTable):
             "tier": Text(str(case.tier), no_wrap=True),
             "rosh": rosh_text(case, short=True),
             "flags": flag_codes(case, compact=narrow),
-            "status": styles.status_text(nd.status if nd else None, words=not narrow),
-            "next": literal(nd.title, st) if nd else Text("nothing due", style="dim"),
-            "due": Text(self._date(nd.due, narrow), style=st, no_wrap=True) if nd else Text(""),
+            "status": status,
+            "next": nxt,
+            "due": due,
             "overdue": overdue,
         }
