@@ -171,6 +171,13 @@ class Expectation:
         return f"{self.count} x {text}" if self.count > 1 else text
 
     @property
+    def short_label(self) -> str:
+        """The main action only (tables): ``label`` adds the alternatives."""
+        text = _pattern_label(self.action, self.match, self.unless)
+        text += " (or other)" if self.alternatives else ""
+        return f"{self.count} x {text}" if self.count > 1 else text
+
+    @property
     def patterns(self) -> list[tuple[EventType, Mapping[str, Any], Mapping[str, Any]]]:
         """The action with its fields, then each alternative that also satisfies it."""
         return [(self.action, self.match, self.unless), *self.alternatives]

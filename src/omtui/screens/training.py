@@ -328,7 +328,7 @@ class TrainingRunScreen(Screen):
                 continue
             self.rows.append(e)
             table.add_row(_mark_text(result), Text(e.by.strftime("%a %d %b %Y"), no_wrap=True),
-                          literal(e.label), literal(e.crn), literal(e.rule), key=e.key)
+                          literal(e.short_label), literal(e.crn), literal(e.rule), key=e.key)
             old = before.get(e.key)
             if old is not None and old is not result.status and result.status is not Mark.PENDING:
                 changed = len(self.rows) - 1
@@ -497,7 +497,7 @@ class TrainingSummaryScreen(Screen):
         table.add_columns("Mark", "Checkpoint", "Action", "Due by", "Done", "Rule", "Source")
         for r in m.results:
             e = r.expectation
-            table.add_row(_mark_text(r), literal(r.checkpoint), literal(e.label),
+            table.add_row(_mark_text(r), literal(r.checkpoint), literal(e.short_label),
                           e.by.isoformat(), r.done_on.isoformat() if r.done_on else "–",
                           literal(e.rule), literal(e.source))
 
