@@ -176,6 +176,7 @@ class WorkingCalendar:
         self.name = name
         self._source = source
         self._closures: dict[date, str] = dict(closures)
+        self._explained: dict[tuple[date, int, str], Trace] = {}
         self._build(first_year, last_year)
 
     # -- construction -------------------------------------------------------------------
@@ -197,6 +198,7 @@ class WorkingCalendar:
             d += one
         self._index = _Index(first, last, first.toordinal(), len(upto), upto, before, working,
                              len(working))
+        self._explained = {}
 
     def _ensure(self, d: date) -> None:
         idx = self._index
@@ -322,7 +324,20 @@ class WorkingCalendar:
 
     # -- explanation ---------------------------------------------------------------------------
     def explain(self, day0: date, n: int, unit: Unit | str = Unit.WORKING_DAYS) -> Trace:
-        """The due date with every counted and skipped day, for people and for --json."""
+        """The due date with every counted and skipped day, for people and for --json.
+
+        Memoised (a Trace is immutable; the memo is cleared when the span changes): a
+        caseload asks for the same few thousand (day 0, n, unit) over and over.
+        """
+        key = (day0, n, unit)
+        found = self._explained.get(key)
+        if found is None:
+            if len(self._explained) >= 200_000:
+                self._explained.clear()
+            found = self._explained[key] = self._explain(day0, n, unit)
+        return found
+
+    def _explain(self, day0: date, n: int, unit: Unit | str) -> Trace:
         unit = Unit.parse(unit) if isinstance(unit, str) else unit
         due = self.add(day0, n, unit)
         notes: list[str] = []
