@@ -12,6 +12,8 @@ from dataclasses import replace
 from typing import Protocol, runtime_checkable
 
 from omtui.domain.case import Case, Event
+from omtui.domain.induction import InductionRecord
+from omtui.domain.plan import SentencePlan
 
 
 class StoreError(Exception):
@@ -49,12 +51,26 @@ class CaseStore(Protocol):
     def add_event(self, crn: str, event: Event) -> None:
         """Record one event on a case (a contact, an explanation, a warning...)."""
 
+    def get_plan(self, crn: str) -> SentencePlan | None:
+        """The case's sentence plan, or None if none was saved (raises NotFound)."""
+
+    def save_plan(self, plan: SentencePlan) -> None:
+        """Replace the case's sentence plan (audited)."""
+
+    def get_induction(self, crn: str) -> InductionRecord | None:
+        """The case's induction record, or None if none was saved (raises NotFound)."""
+
+    def save_induction(self, record: InductionRecord) -> None:
+        """Replace the case's induction record (audited)."""
+
 
 class InMemoryStore:
     """A :class:`CaseStore` over a dict: tests, snapshots and training runs."""
 
     def __init__(self, cases: Iterable[Case] = (), label: str = "in-memory") -> None:
         self._cases = {c.crn: c for c in cases}
+        self._plans: dict[str, SentencePlan] = {}
+        self._inductions: dict[str, InductionRecord] = {}
         self._lock = threading.Lock()
         self.label = label
 
@@ -84,3 +100,27 @@ class InMemoryStore:
             except KeyError:
                 raise NotFound(f"no case {crn}") from None
             self._cases[crn] = replace(case, events=case.events + (event,))
+
+    def _known(self, crn: str) -> None:
+        if crn not in self._cases:
+            raise NotFound(f"no case {crn}")
+
+    def get_plan(self, crn: str) -> SentencePlan | None:
+        with self._lock:
+            self._known(crn)
+            return self._plans.get(crn)
+
+    def save_plan(self, plan: SentencePlan) -> None:
+        with self._lock:
+            self._known(plan.crn)
+            self._plans[plan.crn] = plan
+
+    def get_induction(self, crn: str) -> InductionRecord | None:
+        with self._lock:
+            self._known(crn)
+            return self._inductions.get(crn)
+
+    def save_induction(self, record: InductionRecord) -> None:
+        with self._lock:
+            self._known(record.crn)
+            self._inductions[record.crn] = record

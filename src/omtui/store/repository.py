@@ -24,8 +24,17 @@ from omtui.domain.case import Case, Event
 from omtui.domain.caseformat import Problem, case_to_dict, event_to_dict, parse_case
 from omtui.services import ConflictError, NotFound, StoreError
 from omtui.store import audit
-from omtui.store.convert import case_from_row, case_values, event_from_row, event_values
+from omtui.store.convert import (
+    CASE_COLUMNS,
+    EVENT_COLUMNS,
+    case_from_tuple,
+    case_values,
+    event_from_tuple,
+    event_values,
+    plain_columns,
+)
 from omtui.store.engine import Target, write_engine
+from omtui.store.plans import PlanStoreMixin
 from omtui.store.tables import (
     AuditRow,
     CaseRow,
@@ -147,7 +156,7 @@ class ImportSummary:
         return len(self.inserted) + len(self.replaced)
 
 
-class SqlStore:
+class SqlStore(PlanStoreMixin):
     """A :class:`~omtui.services.CaseStore` over SQLite or PostgreSQL (see ``open_store``)."""
 
     def __init__(self, engine: sa.Engine, target: Target, officer: str | None = None) -> None:
@@ -387,34 +396,36 @@ class SqlStore:
     @staticmethod
     def _load(conn: sa.Connection, crns: Sequence[str] | None = None) -> list[Case]:
         """Cases with requirements and events: three ordered selects per chunk, no N+1."""
+        case_cols = plain_columns(CASES, CASE_COLUMNS)
+        event_cols = plain_columns(EVENTS, EVENT_COLUMNS)
         if crns is None:
-            case_rows = conn.execute(sa.select(CASES).order_by(CASES.c.crn)).all()
+            case_rows = conn.execute(sa.select(*case_cols).order_by(CASES.c.crn)).all()
             req_rows = conn.execute(sa.select(REQS.c.case_id, REQS.c.kind)
                                     .order_by(REQS.c.case_id, REQS.c.position)).all()
-            event_rows = conn.execute(sa.select(EVENTS).order_by(EVENTS.c.case_id,
-                                                                 EVENTS.c.seq)).all()
+            event_rows = conn.execute(sa.select(*event_cols).order_by(EVENTS.c.case_id,
+                                                                      EVENTS.c.seq)).all()
         else:
             case_rows, req_rows, event_rows = [], [], []
             for chunk in _chunks(sorted(set(crns))):
-                rows = conn.execute(sa.select(CASES).where(CASES.c.crn.in_(chunk))
+                rows = conn.execute(sa.select(*case_cols).where(CASES.c.crn.in_(chunk))
                                     .order_by(CASES.c.crn)).all()
-                ids = [r.id for r in rows]
+                ids = [r[0] for r in rows]
                 case_rows.extend(rows)
                 if ids:
                     req_rows.extend(conn.execute(
                         sa.select(REQS.c.case_id, REQS.c.kind).where(REQS.c.case_id.in_(ids))
                         .order_by(REQS.c.case_id, REQS.c.position)))
                     event_rows.extend(conn.execute(
-                        sa.select(EVENTS).where(EVENTS.c.case_id.in_(ids))
+                        sa.select(*event_cols).where(EVENTS.c.case_id.in_(ids))
                         .order_by(EVENTS.c.case_id, EVENTS.c.seq)))
-            case_rows.sort(key=lambda r: r.crn)
+            case_rows.sort(key=lambda r: r[1])
         reqs: dict[int, list[str]] = defaultdict(list)
-        for r in req_rows:
-            reqs[r.case_id].append(r.kind)
+        for case_id, kind in req_rows:
+            reqs[case_id].append(kind)
         events: dict[int, list[Event]] = defaultdict(list)
         for r in event_rows:
-            events[r.case_id].append(event_from_row(r))
-        return [case_from_row(r, reqs.get(r.id, ()), events.get(r.id, ())) for r in case_rows]
+            events[r[0]].append(event_from_tuple(r))
+        return [case_from_tuple(r, reqs.get(r[0], ()), events.get(r[0], ())) for r in case_rows]
 
     def _import(self, conn: sa.Connection, cases: Sequence[Case], replace: bool) -> ImportSummary:
         summary = ImportSummary()

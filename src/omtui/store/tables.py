@@ -33,7 +33,7 @@ JSONValue = sa.JSON(none_as_null=True)
 
 #: Ordered list of tables holding case data (audited, exported, counted).
 CASE_DATA_TABLES = ("cases", "requirements", "events", "plan_objectives", "induction_items",
-                    "enforcement_actions", "explanations")
+                    "enforcement_actions", "explanations", "sentence_plans", "induction_records")
 
 
 def _version() -> Any:
@@ -153,6 +153,36 @@ class InductionItemRow(SQLModel, table=True):
     item_key: str = Field(sa_type=sa.String(80), nullable=False)
     done_on: Optional[dt.date] = Field(default=None, sa_type=sa.Date)
     note: Optional[str] = Field(default=None, sa_type=sa.Text)
+    ticked: bool = Field(default=False, sa_type=sa.Boolean, nullable=False,
+                         sa_column_kwargs={"server_default": sa.false()})      # migration 0002
+    version: int = _version()
+
+
+class SentencePlanRow(SQLModel, table=True):
+    """A case's sentence plan (its objectives are ``plan_objectives`` rows). Migration 0002."""
+
+    __tablename__ = "sentence_plans"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=sa.Integer, foreign_key="cases.id", nullable=False, unique=True)
+    review_date: Optional[dt.date] = Field(default=None, sa_type=sa.Date)
+    review_reason: Optional[str] = Field(default=None, sa_type=sa.Text)
+    contact_pattern: Optional[str] = Field(default=None, sa_type=sa.Text)
+    completed_on: Optional[dt.date] = Field(default=None, sa_type=sa.Date)
+    interim: bool = Field(default=False, sa_type=sa.Boolean, nullable=False)
+    extra: Optional[dict] = Field(default=None, sa_type=JSONValue)
+    version: int = _version()
+
+
+class InductionRecordRow(SQLModel, table=True):
+    """A case's induction: the date recorded and by whom (items: ``induction_items``). 0002."""
+
+    __tablename__ = "induction_records"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=sa.Integer, foreign_key="cases.id", nullable=False, unique=True)
+    date_recorded: Optional[dt.date] = Field(default=None, sa_type=sa.Date)
+    recorded_by: Optional[str] = Field(default=None, sa_type=sa.String(200))
     version: int = _version()
 
 
