@@ -332,3 +332,83 @@ def test_a_letter_contact_is_what_the_enforcement_rules_look_for(tax, fixed_cal)
     policy = load_rulebook(use_env=False).enforcement
     (recall_letter,) = enforcement_state(case, TODAY, fixed_cal, policy).recall_letters
     assert recall_letter.done_on == date(2026, 11, 12)
+
+
+# -- the quick-entry form ------------------------------------------------------------------------
+
+from omtui.domain.outcomes import contact_from_form  # noqa: E402
+
+
+def test_form_with_only_type_and_outcome_is_a_contact_today(tax):
+    result = contact_from_form({"contact_type": "o", "outcome": "a"}, tax, TODAY)
+    assert result.ok and result.errors == {}
+    assert event_to_dict(result.event) == {
+        "type": "contact", "date": "2026-11-23", "outcome": "attended",
+        "contact_type": "office", "outcome_detail": "attended_complied"}
+
+
+def test_form_as_typed(tax):
+    result = contact_from_form({"date": "yesterday", "time": "2.30pm", "contact_type": "h",
+                                "outcome": "e", "reason": "m", "duration": "1h",
+                                "note": "  GP letter seen\n"}, tax, TODAY)
+    assert event_to_dict(result.event) == {
+        "type": "contact", "date": "2026-11-22", "outcome": "acceptable_absence",
+        "note": "  GP letter seen\n", "contact_type": "home_visit", "time": "14:30",
+        "duration_minutes": 60, "outcome_detail": "acceptable_absence",
+        "absence_reason": "medical"}
+
+
+def test_form_year_left_out_means_past_for_outcomes_and_future_for_appointments(tax):
+    jan = date(2027, 1, 4)
+    done = contact_from_form({"date": "30/12", "contact_type": "o", "outcome": "f"}, tax, jan)
+    assert done.event.date == date(2026, 12, 30)
+    arranged = contact_from_form({"date": "6/1", "contact_type": "o"}, tax, jan)
+    assert arranged.event.date == date(2027, 1, 6) and arranged.event.outcome is None
+
+
+def test_form_marks_every_wrong_field_at_once(tax):
+    result = contact_from_form({"date": "31/02/2026", "time": "25:00", "contact_type": "",
+                                "outcome": "zz", "duration": "13h"}, tax, TODAY)
+    assert not result.ok
+    assert result.errors == {
+        "date": "'31/02/2026' is not a real date: February 2026 has 28 days",
+        "time": "'25:00' is not a time: hours go from 0 to 23",
+        "duration": "'13h' is 780 minutes: a length is 1 to 720 minutes",
+        "contact_type": "choose the type of contact: Office, Home visit, Phone, Video, "
+                        "Other agency, Letter",
+        "outcome": "'zz' is not a contact outcome: use one of attended_complied, attended_ftc, "
+                   "sent_home_behaviour, sent_home_service, acceptable_absence, "
+                   "unacceptable_absence, failed_to_attend, to_be_rescheduled",
+    }
+
+
+@pytest.mark.parametrize("form, field, message", [
+    ({"contact_type": "o", "outcome": "e"}, "reason",
+     "Acceptable absence needs a reason: Court / legal, Employment"),
+    ({"contact_type": "o", "outcome": "f", "reason": "m"}, "reason",
+     "Failed to attend takes no reason for absence"),
+    ({"contact_type": "o", "outcome": "e", "reason": "q"}, "reason",
+     "'q' is not a reason for absence"),
+    ({"contact_type": "o", "reason": "m", "date": "tomorrow"}, "reason",
+     "a reason for absence goes with an outcome"),
+    ({"contact_type": "o", "date": "yesterday"}, "outcome",
+     "2026-11-22 is before today: record what happened (choose an outcome)"),
+    ({"contact_type": "o", "outcome": "a", "date": "tomorrow"}, "date",
+     "2026-11-24 is after today (2026-11-23): an outcome can only be recorded"),
+])
+def test_form_field_messages(tax, form, field, message):
+    result = contact_from_form(form, tax, TODAY)
+    assert not result.ok
+    assert list(result.errors) == [field]
+    assert result.errors[field].startswith(message)
+
+
+@settings(max_examples=60, deadline=None)
+@given(form=st.dictionaries(st.sampled_from(["date", "time", "contact_type", "outcome",
+                                             "reason", "duration", "note"]),
+                            st.none() | st.text(max_size=15), max_size=7))
+def test_form_never_crashes_and_either_makes_an_event_or_says_why(tax, form):
+    result = contact_from_form(form, tax, TODAY)
+    assert (result.event is None) == bool(result.errors)
+    if result.event is not None:
+        assert roundtrip(result.event) == result.event

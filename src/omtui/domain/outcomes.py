@@ -23,7 +23,14 @@ from enum import StrEnum
 from typing import Any
 
 from omtui.domain.case import ContactOutcome, Event, EventType
-from omtui.domain.entry import format_entry_time, parse_stored_time
+from omtui.domain.entry import (
+    EntryError,
+    format_entry_time,
+    parse_entry_date,
+    parse_entry_duration,
+    parse_entry_time,
+    parse_stored_time,
+)
 
 #: Extra fields of a contact event (the case format keeps them in the event's object).
 DETAIL = "outcome_detail"
@@ -269,6 +276,102 @@ def appointment_time(event: Event) -> time | None:
         return parse_stored_time(value)
     except ValueError:
         return None
+
+
+# -- the quick-entry form ---------------------------------------------------------------------
+
+FORM_FIELDS = ("date", "time", "contact_type", "outcome", "reason", "duration", "note")
+
+
+@dataclass(frozen=True)
+class FormResult:
+    """The contact event made from a form, or the message for each field that is wrong."""
+
+    event: Event | None
+    errors: Mapping[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return self.event is not None
+
+
+def contact_from_form(form: Mapping[str, str | None], taxonomy: OutcomeTaxonomy,
+                      today: date) -> FormResult:
+    """Everything the officer typed in the quick-entry form, checked field by field.
+
+    Fields (all text, as typed; missing or blank as noted): ``date`` (blank: today; a year left
+    out means the latest such date not after today), ``time`` (optional), ``contact_type`` and
+    ``outcome`` (a code or its one key; a blank outcome arranges an appointment, which must be
+    today or later), ``reason`` (a reason code or key, when the outcome takes one),
+    ``duration`` (optional, e.g. ``45`` or ``1h``), ``note`` (kept as typed). Every field is
+    checked, so the form can mark all the wrong ones at once; nothing typed is changed.
+    """
+    errors: dict[str, str] = {}
+
+    def text(name: str) -> str:
+        value = form.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    outcome_code = text("outcome") or None
+    day: date | None = today
+    if text("date"):
+        try:
+            day = parse_entry_date(text("date"), today,
+                                   no_year="past" if outcome_code else "future")
+        except EntryError as exc:
+            errors["date"], day = str(exc), None
+    at = None
+    if text("time"):
+        try:
+            at = parse_entry_time(text("time"))
+        except EntryError as exc:
+            errors["time"] = str(exc)
+    duration = None
+    if text("duration"):
+        try:
+            duration = parse_entry_duration(text("duration"), max_minutes=MAX_DURATION_MINUTES)
+        except EntryError as exc:
+            errors["duration"] = str(exc)
+    if not text("contact_type"):
+        errors["contact_type"] = "choose the type of contact: " + ", ".join(
+            c.label for c in taxonomy.contact_types)
+    else:
+        try:
+            taxonomy.contact_type(text("contact_type"))
+        except ContactError as exc:
+            errors["contact_type"] = str(exc)
+    kind = None
+    if outcome_code:
+        try:
+            kind = taxonomy.outcome(outcome_code)
+        except ContactError as exc:
+            errors["outcome"] = str(exc)
+    elif day is not None and day < today:
+        errors["outcome"] = (f"{day.isoformat()} is before today: record what happened "
+                             "(choose an outcome), or arrange the appointment for today or later")
+    reason = text("reason") or None
+    if kind is not None:
+        if reason and kind.reason is ReasonRule.NONE:
+            errors["reason"] = f"{kind.label} takes no reason for absence"
+        elif not reason and kind.reason is ReasonRule.REQUIRED:
+            errors["reason"] = f"{kind.label} needs a reason: " + ", ".join(
+                r.label for r in taxonomy.absence_reasons)
+        elif reason:
+            try:
+                taxonomy.absence_reason(reason)
+            except ContactError as exc:
+                errors["reason"] = str(exc)
+    elif reason and not outcome_code:
+        errors["reason"] = "a reason for absence goes with an outcome: choose the outcome first"
+    if errors or day is None:
+        return FormResult(None, errors)
+    try:
+        event = taxonomy.make_contact_event(day, at, text("contact_type"), outcome_code, reason,
+                                            form.get("note"), duration_minutes=duration,
+                                            today=today)
+    except ContactError as exc:
+        return FormResult(None, {exc.field: str(exc)})
+    return FormResult(event, {})
 
 
 # -- reading the taxonomy ---------------------------------------------------------------------
