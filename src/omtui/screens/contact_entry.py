@@ -1,0 +1,372 @@
+"""Quick entry of a contact: one key from the caseload or the case (``c``).
+
+The form opens with the date set to today and the focus on the contact type; each choice is one
+key (``o`` office, then ``a`` attended – complied...) and moves on to the next field, and
+``ctrl+s`` saves. Logging an office contact that was attended is ``c o a ctrl+s``.
+
+Every field is checked where it is: a date or time that cannot be read, an outcome that needs a
+reason, an outcome dated after today: the message appears under the field and nothing typed is
+lost. The contact is saved in a thread worker (``store.add_event``; recording the outcome of an
+arranged appointment uses ``store.replace_event`` when the store has it), then the form closes
+with the event, a toast confirms, and :class:`omtui.messages.CaseChanged` makes every screen
+showing the case reload.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static, TextArea
+
+from omtui.domain.case import Event
+from omtui.domain.entry import format_entry_time
+from omtui.domain.outcomes import (
+    CONTACT_TYPE,
+    ContactError,
+    OutcomeTaxonomy,
+    ReasonRule,
+    appointment_time,
+)
+from omtui.messages import CaseChanged
+from omtui.screens.contact_common import options, read_date, read_time, taxonomy
+from omtui.widgets.key_picker import FieldError, KeyPicker
+from omtui.widgets.text import literal, long_date
+
+FIELDS = ("date", "time", "type", "outcome", "reason", "note")
+
+
+class ContactEntryScreen(ModalScreen[Event | None]):
+    """Log one contact for ``crn`` (or record the outcome of ``appointment``)."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="contact.save",
+                tooltip="Check every field and save the contact."),
+        Binding("escape", "cancel", "Cancel", id="contact.cancel",
+                tooltip="Close without saving (twice if something was typed)."),
+    ]
+
+    DEFAULT_CSS = """
+    ContactEntryScreen { align: center middle; }
+    ContactEntryScreen > #entry-box {
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    ContactEntryScreen #entry-fields { height: auto; max-height: 1fr; }
+    ContactEntryScreen .row { height: auto; }
+    ContactEntryScreen .label { width: 9; padding: 0 1 0 0; color: $text-muted; }
+    ContactEntryScreen Input { width: 1fr; }
+    ContactEntryScreen #entry-time { width: 16; }
+    ContactEntryScreen KeyPicker { width: 1fr; }
+    ContactEntryScreen #entry-note { height: 5; min-height: 3; }
+    ContactEntryScreen #entry-who { height: auto; }
+    ContactEntryScreen #reason-row.-hidden { display: none; }
+    """
+
+    def __init__(self, crn: str, name: str = "", *, appointment: Event | None = None,
+                 taxonomy: OutcomeTaxonomy | None = None) -> None:
+        super().__init__()
+        self.crn = crn
+        self.person = name
+        self.appointment = appointment
+        self.taxonomy = taxonomy
+        self.saved: Event | None = None
+        self.saving = False
+        self._cancel_armed = False
+
+    # -- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        title = "Record the outcome" if self.appointment is not None else "Log a contact"
+        with Vertical(id="entry-box") as box:
+            box.border_title = title
+            box.border_subtitle = "ctrl+s save · escape cancel"
+            who = Text()
+            who.append(self.crn, style="bold")
+            if self.person:
+                who.append(" ")
+                who.append_text(literal(self.person))
+            if self.appointment is not None:
+                who.append("  appointment ")
+                who.append(long_date(self.appointment.date))
+            yield Static(who, id="entry-who")
+            with VerticalScroll(id="entry-fields"):
+                with Horizontal(classes="row"):
+                    yield Label("Date", classes="label")
+                    yield Input(value="today", id="entry-date", compact=True,
+                                placeholder="today, yesterday, 12/03, 12/3/26")
+                    yield Label(" Time", classes="label")
+                    yield Input(id="entry-time", compact=True, placeholder="e.g. 9:30")
+                yield FieldError(id="error-date")
+                yield FieldError(id="error-time")
+                yield Vertical(id="entry-pickers", classes="row")
+                with Horizontal(classes="row"):
+                    yield Label("Note", classes="label")
+                    yield TextArea(id="entry-note", soft_wrap=True, show_line_numbers=False,
+                                   tab_behavior="focus")
+                yield FieldError(id="error-note")
+            yield FieldError(id="error-form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.appointment is not None:
+            self.query_one("#entry-date", Input).value = self.appointment.date.strftime("%d/%m/%Y")
+            at = appointment_time(self.appointment)
+            if at is not None:
+                self.query_one("#entry-time", Input).value = format_entry_time(at)
+        if self.taxonomy is None:
+            self.query_one("#entry-pickers").loading = True
+            self._load_taxonomy()
+        else:
+            self._build_pickers(self.taxonomy, None)
+
+    @work(thread=True, exclusive=True, group="contact-entry", exit_on_error=False,
+          description="Reading the contact outcomes")
+    def _load_taxonomy(self) -> None:
+        found, problem = taxonomy()
+        self.app.call_from_thread(self._build_pickers, found, problem)
+
+    def _build_pickers(self, tax: OutcomeTaxonomy, problem: str | None) -> None:
+        self.taxonomy = tax
+        box = self.query_one("#entry-pickers", Vertical)
+        box.loading = False
+        ctype = tax.contact_types[0].code
+        if self.appointment is not None:
+            code = self.appointment.extra.get(CONTACT_TYPE)
+            if any(c.code == code for c in tax.contact_types):
+                ctype = code
+        rows = [
+            ("Type", KeyPicker(options(tax.contact_types), ctype, id="entry-type"), "type"),
+            ("Outcome", KeyPicker(options(tax.outcomes), None, id="entry-outcome"), "outcome"),
+            ("Reason", KeyPicker(options(tax.absence_reasons), None, allow_none=True,
+                                 id="entry-reason"), "reason"),
+        ]
+        for label, picker, name in rows:
+            row = Horizontal(Label(label, classes="label"), picker, classes="row",
+                             id=f"{name}-row")
+            box.mount(row)
+            box.mount(FieldError(id=f"error-{name}"))
+        self.call_after_refresh(self._after_build, problem)
+
+    def _after_build(self, problem: str | None) -> None:
+        self._show_reason_row()
+        start = "#entry-outcome" if self.appointment is not None else "#entry-type"
+        self.query_one(start, KeyPicker).focus()
+        if problem:
+            self.notify(problem, severity="warning", markup=False, timeout=8)
+
+    # -- the reason goes with some outcomes only -------------------------------------------------
+    def _outcome_kind(self):
+        picker = self.query(KeyPicker).filter("#entry-outcome")
+        if not picker or picker.first().value is None or self.taxonomy is None:
+            return None
+        try:
+            return self.taxonomy.outcome(picker.first().value)
+        except ContactError:
+            return None
+
+    def _show_reason_row(self) -> None:
+        rows = self.query("#reason-row")
+        if not rows:
+            return
+        kind = self._outcome_kind()
+        needs = kind is not None and kind.reason is not ReasonRule.NONE
+        rows.first().set_class(not needs, "-hidden")
+        if not needs:
+            self.query_one("#entry-reason", KeyPicker).value = None
+            self._error("reason", None)
+
+    @on(KeyPicker.Changed, "#entry-outcome")
+    def _outcome_changed(self, event: KeyPicker.Changed) -> None:
+        self._show_reason_row()
+        self._error("outcome", None)
+        kind = self._outcome_kind()
+        if kind is not None and kind.reason is ReasonRule.REQUIRED:
+            self._note("reason", f"{kind.label} needs a reason: press its key")
+
+    @on(KeyPicker.Changed, "#entry-reason")
+    def _reason_changed(self, event: KeyPicker.Changed) -> None:
+        self._error("reason", None)
+
+    # -- field checks as you type ------------------------------------------------------------------
+    @on(Input.Changed, "#entry-date")
+    def _date_changed(self, event: Input.Changed) -> None:
+        day, problem = read_date(event.value, self.app.today)
+        if problem:
+            self._error("date", problem)
+        elif day is not None and day > self.app.today:
+            self._error("date", f"{long_date(day)} is after today: arrange it as an appointment "
+                        "instead (a from the contact log)")
+        else:
+            self._note("date", long_date(day) if day and event.value.strip().lower() != "today"
+                       else None)
+
+    @on(Input.Changed, "#entry-time")
+    def _time_changed(self, event: Input.Changed) -> None:
+        _at, problem = read_time(event.value)
+        self._error("time", problem)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    def _error(self, name: str, message: str | None) -> None:
+        found = self.query(f"#error-{name}")
+        if found:
+            found.first(FieldError).show_error(message)
+
+    def _note(self, name: str, message: str | None) -> None:
+        found = self.query(f"#error-{name}")
+        if found:
+            found.first(FieldError).show_note(message)
+
+    # -- values ---------------------------------------------------------------------------------------
+    def values(self) -> dict[str, object]:
+        """What is in the form now (kept as typed whatever happens)."""
+        pick = {p.id: p.value for p in self.query(KeyPicker)}
+        return {"date": self.query_one("#entry-date", Input).value,
+                "time": self.query_one("#entry-time", Input).value,
+                "type": pick.get("entry-type"), "outcome": pick.get("entry-outcome"),
+                "reason": pick.get("entry-reason"),
+                "note": self.query_one("#entry-note", TextArea).text}
+
+    def build_event(self) -> Event | None:
+        """The event the form describes, or None with each problem shown under its field."""
+        if self.taxonomy is None:
+            self._error("form", "the contact outcomes are still loading")
+            return None
+        v = self.values()
+        today: date = self.app.today
+        problems: dict[str, str] = {}
+        day, problem = read_date(str(v["date"]), today)
+        if problem:
+            problems["date"] = problem
+        at, problem = read_time(str(v["time"]))
+        if problem:
+            problems["time"] = problem
+        if v["outcome"] is None:
+            problems["outcome"] = ("choose an outcome: press its key (an appointment with no "
+                                   "outcome yet is arranged with a from the contact log)")
+        event = None
+        if not problems:
+            try:
+                if self.appointment is not None:
+                    event = self.taxonomy.record_outcome(
+                        self.appointment, str(v["outcome"]), v["reason"] or None,
+                        str(v["note"]), today=today)
+                    event = _with_typed(event, day, at, str(v["type"]))
+                else:
+                    event = self.taxonomy.make_contact_event(
+                        day, at, str(v["type"]), str(v["outcome"]), v["reason"] or None,
+                        str(v["note"]), today=today)
+            except ContactError as exc:
+                problems[_field_of(exc.field)] = str(exc)
+        for name in FIELDS:
+            self._error(name, problems.get(name))
+        if problems:
+            first = next(n for n in FIELDS if n in problems)
+            self._focus_field(first)
+            self._error("form", f"Not saved: {len(problems)} field(s) to correct "
+                        "(everything you typed is kept).")
+            return None
+        self._error("form", None)
+        return event
+
+    def _focus_field(self, name: str) -> None:
+        target = {"date": "#entry-date", "time": "#entry-time", "type": "#entry-type",
+                  "outcome": "#entry-outcome", "reason": "#entry-reason",
+                  "note": "#entry-note"}.get(name)
+        found = self.query(target) if target else None
+        if found:
+            found.first().focus()
+
+    # -- saving ------------------------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        event = self.build_event()
+        if event is None:
+            return
+        self.saving = True
+        self._error("form", None)
+        self._note("form", "Saving…")
+        self._save(event)
+
+    @work(thread=True, exclusive=True, group="contact-save", exit_on_error=False,
+          description="Saving the contact")
+    def _save(self, event: Event) -> None:
+        app = self.app
+        store = app.store
+        replaced = False
+        try:
+            replace = getattr(store, "replace_event", None)
+            if self.appointment is not None and callable(replace):
+                replace(self.crn, self.appointment, event)
+                replaced = True
+            else:
+                store.add_event(self.crn, event)
+        except Exception as exc:  # noqa: BLE001 - shown under the form, nothing lost
+            app.call_from_thread(self._save_failed, exc)
+            return
+        app.call_from_thread(self._saved, event, replaced)
+
+    def _save_failed(self, exc: Exception) -> None:
+        self.saving = False
+        self._error("form", f"Not saved: {exc}. Everything you typed is kept; ctrl+s to retry.")
+
+    def _saved(self, event: Event, replaced: bool) -> None:
+        self.saving = False
+        self.saved = event
+        what = self.taxonomy.describe(event) if self.taxonomy else "contact"
+        title = "Outcome recorded" if self.appointment is not None else "Contact logged"
+        message = f"{self.crn} {event.date.strftime('%d/%m/%Y')} {what}"
+        if self.appointment is not None and not replaced:
+            message += " (recorded as a new contact: this store cannot update the appointment)"
+        self.app.notify(message, title=title, markup=False, timeout=4)
+        self.app.post_message(CaseChanged(self.crn))
+        self.dismiss(event)
+
+    def action_cancel(self) -> None:
+        v = self.values()
+        typed = (str(v["note"]).strip() or str(v["time"]).strip()
+                 or str(v["date"]).strip().lower() not in ("today", "")
+                 or v["outcome"] is not None)
+        if typed and not self._cancel_armed and self.appointment is None:
+            self._cancel_armed = True
+            self._note("form", "Press escape again to close without saving what you typed.")
+            return
+        self.dismiss(None)
+
+
+def _field_of(name: str) -> str:
+    return {"contact_type": "type", "duration": "time"}.get(name, name if name in FIELDS
+                                                             else "form")
+
+
+def _with_typed(event: Event, day, at, contact_type: str) -> Event:
+    """An appointment's recorded outcome with the date, time and type as corrected in the form."""
+    from dataclasses import replace
+
+    extra = dict(event.extra)
+    extra[CONTACT_TYPE] = contact_type
+    if at is not None:
+        extra["time"] = format_entry_time(at)
+    return replace(event, date=day or event.date, extra=extra)
+
+
+def log_contact_for(app, crn: str | None, callback=None) -> None:
+    """Open the quick-entry form for ``crn`` (the caseload's and the case view's ``c``)."""
+    if not crn:
+        app.notify("No case selected: highlight a case first.", severity="warning", timeout=3)
+        return
+    index = getattr(app, "caseload_index", None)
+    case = index.cases.get(crn) if index is not None else None
+    app.push_screen(ContactEntryScreen(crn, case.name if case is not None else ""), callback)
+
+
+__all__ = ["ContactEntryScreen", "log_contact_for"]

@@ -1,0 +1,153 @@
+"""Entering a suspension of the contact schedule (NS 2c.16): custody, hospital or sickness,
+from a date to a date (both inclusive) or open-ended. Saved as a ``suspension`` event in a
+thread worker; the schedule pauses for those days (docs/enforcement.md)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, Static
+
+from omtui.domain.case import Event, EventType, SuspensionReason
+from omtui.messages import CaseChanged
+from omtui.screens.contact_common import read_date
+from omtui.widgets.key_picker import FieldError, KeyPicker, Option
+from omtui.widgets.text import literal, long_date
+
+REASONS = [Option(SuspensionReason.CUSTODY.value, "Custody", "c"),
+           Option(SuspensionReason.HOSPITAL.value, "Hospital", "h"),
+           Option(SuspensionReason.SICKNESS.value, "Sickness (certified)", "s")]
+
+
+class SuspensionScreen(ModalScreen[Event | None]):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True, id="suspension.save",
+                tooltip="Check and save the suspension."),
+        Binding("escape", "cancel", "Cancel", id="suspension.cancel", tooltip="Close, not saved."),
+    ]
+    DEFAULT_CSS = """
+    SuspensionScreen { align: center middle; }
+    SuspensionScreen > #susp-box {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    SuspensionScreen .row { height: auto; }
+    SuspensionScreen .label { width: 9; color: $text-muted; }
+    SuspensionScreen Input { width: 1fr; }
+    SuspensionScreen KeyPicker { width: 1fr; }
+    """
+
+    def __init__(self, crn: str, name: str = "") -> None:
+        super().__init__()
+        self.crn = crn
+        self.person = name
+        self.saving = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="susp-box") as box:
+            box.border_title = "Suspend the contact schedule"
+            box.border_subtitle = "ctrl+s save · escape cancel"
+            who = Text(self.crn + " ", style="bold")
+            who.append_text(literal(self.person))
+            yield Static(who)
+            with Horizontal(classes="row"):
+                yield Label("Reason", classes="label")
+                yield KeyPicker(REASONS, None, id="susp-reason")
+            yield FieldError(id="error-reason")
+            with Horizontal(classes="row"):
+                yield Label("From", classes="label")
+                yield Input(value="today", id="susp-from", compact=True)
+            yield FieldError(id="error-from")
+            with Horizontal(classes="row"):
+                yield Label("Until", classes="label")
+                yield Input(id="susp-until", compact=True,
+                            placeholder="last day (inclusive); blank: open, until ended")
+            yield FieldError(id="error-until")
+            with Horizontal(classes="row"):
+                yield Label("Note", classes="label")
+                yield Input(id="susp-note", compact=True, placeholder="optional")
+            yield FieldError(id="error-form")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(KeyPicker).focus()
+
+    def _err(self, name: str, message: str | None) -> None:
+        self.query_one(f"#error-{name}", FieldError).show_error(message)
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.focus_next()
+
+    @on(Input.Changed, "#susp-from")
+    @on(Input.Changed, "#susp-until")
+    def _dates_changed(self, event: Input.Changed) -> None:
+        self.build(quiet=True)
+
+    def build(self, *, quiet: bool = False) -> Event | None:
+        today = self.app.today
+        problems: dict[str, str] = {}
+        reason = self.query_one(KeyPicker).value
+        if reason is None and not quiet:
+            problems["reason"] = "choose a reason: c custody, h hospital, s sickness"
+        start, p = read_date(self.query_one("#susp-from", Input).value, today)
+        if p:
+            problems["from"] = p
+        until_text = self.query_one("#susp-until", Input).value
+        until = None
+        if until_text.strip():
+            until, p = read_date(until_text, today, no_year="this")
+            if p:
+                problems["until"] = p
+            elif start is not None and until < start:
+                problems["until"] = (f"the last day {long_date(until)} is before the first "
+                                     f"({long_date(start)})")
+        for name in ("reason", "from", "until"):
+            self._err(name, problems.get(name))
+        if problems or reason is None:
+            return None
+        note = self.query_one("#susp-note", Input).value.strip() or None
+        return Event(EventType.SUSPENSION, start, reason=reason, until=until, note=note)
+
+    def action_save(self) -> None:
+        if self.saving:
+            return
+        event = self.build()
+        if event is None:
+            self._err("form", "Not saved: correct the fields marked (nothing typed is lost).")
+            return
+        self.saving = True
+        self._err("form", None)
+        self._save(event)
+
+    @work(thread=True, exclusive=True, group="suspension-save", exit_on_error=False)
+    def _save(self, event: Event) -> None:
+        try:
+            self.app.store.add_event(self.crn, event)
+        except Exception as exc:  # noqa: BLE001 - shown under the form
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._saved, event)
+
+    def _failed(self, exc: Exception) -> None:
+        self.saving = False
+        self._err("form", f"Not saved: {exc}")
+
+    def _saved(self, event: Event) -> None:
+        until = long_date(event.until) if event.until else "open"
+        self.app.notify(f"{self.crn}: schedule suspended ({event.reason}) from "
+                        f"{long_date(event.date)} to {until}", title="Suspension saved",
+                        markup=False, timeout=4)
+        self.app.post_message(CaseChanged(self.crn))
+        self.dismiss(event)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+__all__ = ["SuspensionScreen"]

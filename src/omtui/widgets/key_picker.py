@@ -1,0 +1,165 @@
+"""One-key choice fields for quick-entry forms, and the message line under a field.
+
+:class:`KeyPicker` shows its options with their keys (``o Office  h Home visit …``); pressing an
+option's key picks it (and, with ``advance=True``, moves focus to the next field), so a form is
+filled in a handful of key presses. Left/right (or h/l when no option uses them) move the choice;
+space/enter keep the current one and move on. The meaning never rests on colour alone: the
+chosen option is marked with ``●`` as well as highlighted.
+
+:class:`FieldError` is the message shown under an input when what was typed cannot be used.
+Widgets here never touch the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from omtui.widgets.text import literal
+
+
+@dataclass(frozen=True)
+class Option:
+    code: str
+    label: str
+    key: str | None = None
+
+
+class KeyPicker(Widget, can_focus=True):
+    """Pick one of a few options with a single key."""
+
+    DEFAULT_CSS = """
+    KeyPicker { height: auto; padding: 0 1; }
+    KeyPicker:focus { background: $boost; }
+    KeyPicker.-invalid { border-left: thick $error; }
+    """
+
+    value: reactive[str | None] = reactive(None, layout=True)
+
+    @dataclass
+    class Changed(Message):
+        picker: KeyPicker
+        value: str | None
+
+        @property
+        def control(self) -> KeyPicker:
+            return self.picker
+
+    def __init__(self, options: Sequence[Option], value: str | None = None, *,
+                 advance: bool = True, allow_none: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.options = list(options)
+        self.advance = advance
+        self.allow_none = allow_none
+        self.set_reactive(KeyPicker.value, value)
+
+    # -- reading --------------------------------------------------------------------------------
+    @property
+    def selected(self) -> Option | None:
+        return next((o for o in self.options if o.code == self.value), None)
+
+    def option_for_key(self, key: str) -> Option | None:
+        for o in self.options:
+            if o.key is not None and o.key == key:
+                return o
+        lowered = key.lower()
+        for o in self.options:
+            if o.key is not None and o.key.lower() == lowered:
+                return o
+        return None
+
+    # -- drawing --------------------------------------------------------------------------------
+    def render(self) -> Text:
+        out = Text()
+        for i, o in enumerate(self.options):
+            if i:
+                out.append("  ")
+            chosen = o.code == self.value
+            out.append("●" if chosen else "○", style="bold" if chosen else "dim")
+            if o.key:
+                out.append(f" {o.key}", style="bold underline" if not chosen else "bold reverse")
+            out.append(" ")
+            out.append_text(literal(o.label, "bold reverse" if chosen else ""))
+        return out
+
+    # -- keys -----------------------------------------------------------------------------------
+    def _set(self, option: Option | None, *, move_on: bool) -> None:
+        self.value = option.code if option else None
+        self.post_message(self.Changed(self, self.value))
+        if move_on and self.advance:
+            self.screen.focus_next()
+
+    def _step(self, delta: int) -> None:
+        if not self.options:
+            return
+        codes = [o.code for o in self.options]
+        i = codes.index(self.value) if self.value in codes else (-1 if delta > 0 else 0)
+        self._set(self.options[(i + delta) % len(self.options)], move_on=False)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in ("left", "up"):
+            event.stop(), event.prevent_default()
+            self._step(-1)
+            return
+        if event.key in ("right", "down"):
+            event.stop(), event.prevent_default()
+            self._step(1)
+            return
+        if event.key in ("space", "enter"):
+            event.stop(), event.prevent_default()
+            if self.value is not None or self.allow_none:
+                self.post_message(self.Changed(self, self.value))
+                self.screen.focus_next()
+            return
+        if event.key in ("backspace", "delete") and self.allow_none:
+            event.stop(), event.prevent_default()
+            self._set(None, move_on=False)
+            return
+        char = event.character
+        if char and len(char) == 1 and char.isprintable() and not char.isspace():
+            option = self.option_for_key(char)
+            if option is not None:
+                event.stop(), event.prevent_default()
+                self._set(option, move_on=True)
+
+
+class FieldError(Static):
+    """The message under a field; hidden while there is nothing to say."""
+
+    DEFAULT_CSS = """
+    FieldError { height: auto; color: $error; padding: 0 1; display: none; }
+    FieldError.-note { color: $warning; }
+    """
+
+    def show_error(self, message: str | None) -> None:
+        self.remove_class("-note")
+        self._put(message)
+
+    def show_note(self, message: str | None) -> None:
+        self.add_class("-note")
+        self._put(message)
+
+    _message: str = ""
+
+    def _put(self, message: str | None) -> None:
+        self._message = message or ""
+        if message:
+            self.update(literal(message, single_line=False))
+            self.display = True
+        else:
+            self.update("")
+            self.display = False
+
+    @property
+    def message(self) -> str:
+        return self._message
+
+
+__all__ = ["FieldError", "KeyPicker", "Option"]
