@@ -41,6 +41,20 @@ except ImportError:  # the rules engine is not there yet
     case_agenda = None
 
 
+class Timer:
+    """Wall and CPU time of a block (CPU time is steadier on a shared, loaded machine)."""
+
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self.w, time.process_time() - self.c
+
+    def lap(self):
+        return time.perf_counter() - self.w, time.process_time() - self.c
+
+
 def evaluate(cases, cal, book) -> int:
     if case_agenda is None:
         return 0
@@ -66,14 +80,12 @@ def bench(n: int, seed: int, workdir: Path) -> dict:
 
     db_file = workdir / f"demo-{n}.sqlite"
     store = open_store(db_file, officer="bench")
-    t = time.perf_counter()
-    checked = check_text(json_file.read_text(encoding="utf-8"), fmt="json",
-                         today=demo.DEMO_TODAY, existing=store.crns())
-    validate_s = time.perf_counter() - t
+    with Timer() as validate:
+        checked = check_text(json_file.read_text(encoding="utf-8"), fmt="json",
+                             today=demo.DEMO_TODAY, existing=store.crns())
     assert not checked.problems, checked.problems[:3]
-    t = time.perf_counter()
-    summary = store.import_cases(checked.cases, validated=True)
-    write_s = time.perf_counter() - t
+    with Timer() as write:
+        summary = store.import_cases(checked.cases, validated=True)
     assert summary.events == events
     del checked
     store.close()
@@ -81,28 +93,30 @@ def bench(n: int, seed: int, workdir: Path) -> dict:
     size = db_file.stat().st_size
 
     # due from the database
-    t = time.perf_counter()
-    store = open_store(db_file, officer="bench")
-    loaded = store.list_cases()
-    db_load_s = time.perf_counter() - t
-    db_items = evaluate(loaded, cal, book)
-    db_total_s = time.perf_counter() - t
+    with Timer() as db_total:
+        store = open_store(db_file, officer="bench")
+        loaded = store.list_cases()
+        db_load = db_total.lap()
+        db_items = evaluate(loaded, cal, book)
     store.close()
     del loaded
     gc.collect()
 
     # due from the JSON file
-    t = time.perf_counter()
-    parsed = parse_caseload(json.loads(json_file.read_text(encoding="utf-8")))
-    json_load_s = time.perf_counter() - t
-    json_items = evaluate(parsed.cases, cal, book)
-    json_total_s = time.perf_counter() - t
+    with Timer() as json_total:
+        parsed = parse_caseload(json.loads(json_file.read_text(encoding="utf-8")))
+        json_load = json_total.lap()
+        json_items = evaluate(parsed.cases, cal, book)
     assert db_items == json_items, (db_items, json_items)
     del parsed
     gc.collect()
-    return dict(n=n, events=events, gen_s=gen_s, validate_s=validate_s, write_s=write_s,
-                size=size, db_load_s=db_load_s, db_total_s=db_total_s, json_load_s=json_load_s,
-                json_total_s=json_total_s, items=db_items)
+    return dict(n=n, events=events, gen_s=gen_s, validate=validate, write=write, size=size,
+                db_load=db_load, db_total=(db_total.wall, db_total.cpu), json_load=json_load,
+                json_total=(json_total.wall, json_total.cpu), items=db_items)
+
+
+def _pair(wall_cpu) -> str:
+    return f"{wall_cpu[0]:.2f} s ({wall_cpu[1]:.2f} s CPU)"
 
 
 def main() -> int:
@@ -120,19 +134,24 @@ def main() -> int:
         for n in sizes:
             r = bench(n, args.seed, workdir)
             ev = r["events"]
+            v, w = r["validate"], r["write"]
             print(f"\n== {n:,} demo cases, {ev:,} events (generated in {r['gen_s']:.1f} s) ==")
-            print(f"import: validate {r['validate_s']:.2f} s ({ev / r['validate_s']:,.0f} events/s), "
-                  f"write {r['write_s']:.2f} s ({ev / r['write_s']:,.0f} events/s, target >= 20,000), "
-                  f"end to end {ev / (r['validate_s'] + r['write_s']):,.0f} events/s")
+            print(f"import write (one audited transaction): {_pair((w.wall, w.cpu))}: "
+                  f"{ev / w.wall:,.0f} events/s wall, {ev / w.cpu:,.0f} events/s CPU "
+                  f"(target >= 20,000)")
+            print(f"import validate (parse + checks): {_pair((v.wall, v.cpu))}; end to end "
+                  f"{ev / (v.wall + w.wall):,.0f} events/s wall")
             print(f"database: {r['size'] / 1e6:,.1f} MB, {r['size'] / n / 1024:.1f} KiB per case, "
                   f"{r['size'] / ev:.0f} bytes per event (audit included)")
-            print(f"load only: list_cases {r['db_load_s']:.2f} s vs JSON read+parse "
-                  f"{r['json_load_s']:.2f} s: ratio {r['db_load_s'] / r['json_load_s']:.2f}")
+            dl, jl = r["db_load"], r["json_load"]
+            print(f"load only: list_cases {_pair(dl)} vs JSON read+parse {_pair(jl)}: "
+                  f"ratio {dl[0] / jl[0]:.2f} wall, {dl[1] / jl[1]:.2f} CPU")
             if case_agenda is not None:
-                ratio = r["db_total_s"] / r["json_total_s"]
-                print(f"due ({r['items']:,} items): database {r['db_total_s']:.2f} s vs JSON file "
-                      f"{r['json_total_s']:.2f} s: ratio {ratio:.2f} (target <= 2.00) "
-                      f"{'OK' if ratio <= 2 else 'MISSED'}")
+                dt, jt = r["db_total"], r["json_total"]
+                ratio, cpu_ratio = dt[0] / jt[0], dt[1] / jt[1]
+                print(f"due ({r['items']:,} items): database {_pair(dt)} vs JSON file "
+                      f"{_pair(jt)}: ratio {ratio:.2f} wall, {cpu_ratio:.2f} CPU "
+                      f"(target <= 2.00) {'OK' if max(ratio, cpu_ratio) <= 2 else 'MISSED'}")
             sys.stdout.flush()
     finally:
         if not args.keep:

@@ -1,13 +1,17 @@
 """Between domain dataclasses (``omtui.domain.case``) and table rows.
 
-Exact both ways: ``case_from_row(case_values(c), ...) == c`` for every valid case, including
+Exact both ways: reading back the row written from ``case_values(c)`` gives ``c`` for every valid case, including
 unknown extra fields (kept as JSON), names in any script and notes of any length.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
+
+import sqlalchemy as sa
 
 from omtui.domain.case import (
     Case,
@@ -75,49 +79,99 @@ def event_values(event: Event) -> dict[str, Any]:
     }
 
 
-def event_from_row(r: Any) -> Event:
-    extra = dict(r.extra) if r.extra else {}
-    for key, column in LIFTED_EVENT_KEYS.items():
-        value = getattr(r, column)
-        if value is not None:
-            extra[key] = value
-    return Event(
-        type=EventType(r.type),
-        date=r.date,
-        outcome=ContactOutcome(r.outcome) if r.outcome is not None else None,
-        for_date=r.for_date,
-        acceptable=r.acceptable,
-        reason=r.reason,
-        until=r.until,
-        note=r.note,
-        extra=extra,
-    )
+# -- reading: rows come back as plain tuples (see ``plain_columns``) ---------------------------
+
+EVENT_COLUMNS = ("case_id", "type", "date", "outcome", "for_date", "acceptable", "reason",
+                 "until", "note", "contact_time", "contact_type", "outcome_detail", "extra")
+CASE_COLUMNS = ("id", "crn", "name", "order_type", "sentence_date", "tier", "rosh", "ppo",
+                "gender", "dob", "mappa_category", "mappa_level", "release_date",
+                "custody_months", "time_to_serve_months", "start_date", "end_date", "om",
+                "flags", "extra")
+
+_EVENT_TYPES = {e.value: e for e in EventType}
+_OUTCOMES = {o.value: o for o in ContactOutcome}
+_ORDERS = {o.value: o for o in OrderType}
+_ROSH = {r.value: r for r in Rosh}
+_GENDERS = {g.value: g for g in Gender}
+_REQUIREMENTS = {r.value: r for r in Requirement}
 
 
-def case_from_row(r: Any, requirements: Sequence[str] = (), events: Sequence[Event] = ()) -> Case:
-    mappa = (Mappa(r.mappa_category, r.mappa_level)
-             if r.mappa_category is not None and r.mappa_level is not None else None)
+def plain_columns(table: sa.Table, names: Sequence[str]) -> list[Any]:
+    """``table``'s columns without SQLAlchemy's per-value result processing.
+
+    Reading a whole caseload is dominated by per-value conversion; dates and JSON come back as
+    the driver gives them (text on SQLite; date / parsed JSON on PostgreSQL) and are converted
+    by :func:`_date` and :func:`_json`, which accept both.
+    """
+    out = []
+    for name in names:
+        col = table.c[name]
+        if isinstance(col.type, sa.Date):
+            out.append(sa.type_coerce(col, sa.String).label(name))
+        elif isinstance(col.type, sa.JSON):
+            out.append(sa.type_coerce(col, sa.Text).label(name))
+        elif isinstance(col.type, sa.Boolean):
+            out.append(sa.type_coerce(col, sa.Integer).label(name))
+        else:
+            out.append(col)
+    return out
+
+
+def _date(v: Any) -> date | None:
+    if v is None or isinstance(v, date):
+        return v
+    return date.fromisoformat(v)
+
+
+def _json(v: Any) -> Any:
+    return json.loads(v) if isinstance(v, str) else v
+
+
+def event_from_tuple(t: Sequence[Any]) -> Event:
+    """An Event from a row of ``EVENT_COLUMNS``."""
+    (_, etype, day, outcome, for_date, acceptable, reason, until, note, c_time, c_type,
+     c_detail, extra) = t
+    ex = _json(extra) if extra is not None else {}
+    if c_time is not None:
+        ex["time"] = c_time
+    if c_type is not None:
+        ex["contact_type"] = c_type
+    if c_detail is not None:
+        ex["outcome_detail"] = c_detail
+    return Event(_EVENT_TYPES[etype], _date(day),
+                 _OUTCOMES[outcome] if outcome is not None else None, _date(for_date),
+                 None if acceptable is None else bool(acceptable), reason, _date(until), note,
+                 ex)
+
+
+def case_from_tuple(t: Sequence[Any], requirements: Sequence[str] = (),
+                    events: Sequence[Event] = ()) -> Case:
+    """A Case from a row of ``CASE_COLUMNS`` plus its requirements and events."""
+    (_, crn, name, order_type, sentence_date, tier, rosh, ppo, gender, dob, m_cat, m_lvl,
+     release_date, custody_months, time_to_serve, start_date, end_date, om, flags, extra) = t
+    flags = _json(flags)
+    extra = _json(extra)
     return Case(
-        crn=r.crn,
-        name=r.name,
-        order_type=OrderType(r.order_type),
-        sentence_date=r.sentence_date,
-        tier=r.tier,
-        rosh=Rosh(r.rosh),
-        ppo=bool(r.ppo),
-        requirements=tuple(Requirement(k) for k in requirements),
+        crn=crn,
+        name=name,
+        order_type=_ORDERS[order_type],
+        sentence_date=_date(sentence_date),
+        tier=tier,
+        rosh=_ROSH[rosh],
+        ppo=bool(ppo),
+        requirements=tuple(_REQUIREMENTS[k] for k in requirements),
         events=tuple(events),
-        gender=Gender(r.gender) if r.gender is not None else None,
-        dob=r.dob,
-        mappa=mappa,
-        release_date=r.release_date,
-        custody_months=r.custody_months,
-        time_to_serve_months=r.time_to_serve_months,
-        start_date=r.start_date,
-        end_date=r.end_date,
-        om=r.om,
-        flags=tuple(r.flags) if r.flags else (),
-        extra=dict(r.extra) if r.extra else {},
+        gender=_GENDERS[gender] if gender is not None else None,
+        dob=_date(dob),
+        mappa=Mappa(m_cat, m_lvl) if m_cat is not None and m_lvl is not None else None,
+        release_date=_date(release_date),
+        custody_months=custody_months,
+        time_to_serve_months=time_to_serve,
+        start_date=_date(start_date),
+        end_date=_date(end_date),
+        om=om,
+        flags=tuple(flags) if flags else (),
+        extra=extra if extra else {},
     )
 
 
