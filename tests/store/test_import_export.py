@@ -212,3 +212,41 @@ def test_csv_bad_header(tmp_path, db_path):
     r = cli("--db", str(db_path), "import", str(f))
     assert r.exit_code == 2
     assert "unknown column(s) teir" in r.stderr and "missing column(s)" in r.stderr
+
+
+def test_csv_with_nul_byte_is_a_clear_error(tmp_path, db_path):
+    f = tmp_path / "list.csv"
+    f.write_bytes(b"crn,name,order_type,sentence_date,tier,rosh\nA000001,Nul\x00,CO,2026-03-02,2,low\n")
+    r = cli("--db", str(db_path), "import", str(f), "--today", TODAY)
+    assert r.exit_code != 0 and "NUL" in r.stderr.upper()
+    assert "Traceback" not in r.stderr
+    assert count(db_path) == 0
+
+
+def test_export_to_stdout(db_path):
+    s = open_store(db_path)
+    s.import_cases([make_case()])
+    s.close()
+    r = cli("--db", str(db_path), "export", "-")
+    assert r.exit_code == 0
+    assert json.loads(r.stdout)["cases"][0]["crn"] == "A123456"
+
+
+def test_import_into_a_busy_database_is_a_clear_try_again(tmp_path, db_path, monkeypatch):
+    import sqlite3
+
+    import omtui.store.engine as engine
+
+    open_store(db_path).close()
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_SECONDS", 0.05)
+    f = write_json(tmp_path / "in.json", [good("A000001")])
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        r = cli("--db", str(db_path), "import", str(f), "--today", TODAY)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert r.exit_code == 2
+    assert "busy" in r.stderr and "try again" in r.stderr and "Traceback" not in r.stderr
+    assert count(db_path) == 0
