@@ -250,3 +250,13 @@ def test_import_into_a_busy_database_is_a_clear_try_again(tmp_path, db_path, mon
     assert r.exit_code == 2
     assert "busy" in r.stderr and "try again" in r.stderr and "Traceback" not in r.stderr
     assert count(db_path) == 0
+
+
+def test_read_only_commands_do_not_create_a_database(tmp_path):
+    missing = tmp_path / "typo.sqlite"
+    for args in (["export", str(tmp_path / "x.json")], ["audit", "verify"],
+                 ["audit", "show", "A123456"], ["backup", str(tmp_path / "b.sqlite")]):
+        r = cli("--db", str(missing), *args)
+        assert r.exit_code == 2, args
+        assert "no database at" in r.stderr
+    assert not missing.exists()

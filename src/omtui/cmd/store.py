@@ -22,12 +22,12 @@ audit_app = typer.Typer(help="The audit trail of every change to case data.",
                         no_args_is_help=True, rich_markup_mode=None)
 
 
-def _open(ctx: typer.Context, *, upgrade: bool = True):
+def _open(ctx: typer.Context, *, upgrade: bool = True, create: bool = True):
     from omtui.services import StoreError
     from omtui.store import open_store
 
     try:
-        return open_store(options(ctx).db, options(ctx).officer, upgrade=upgrade)
+        return open_store(options(ctx).db, options(ctx).officer, upgrade=upgrade, create=create)
     except StoreError as exc:
         fail(str(exc))
 
@@ -123,7 +123,7 @@ def export_cmd(
     from omtui.store.exporter import export_to_file
 
     with _store_errors():
-        store = _open(ctx)
+        store = _open(ctx, create=False)
         try:
             cases = store.export_cases(crn or None)
         finally:
@@ -193,7 +193,7 @@ def backup_cmd(
 ) -> None:
     """Copy the database to FILE with SQLite's online backup (safe while omtui is open)."""
     with _store_errors():
-        store = _open(ctx)
+        store = _open(ctx, create=False)
         try:
             dest = store.backup(str(file))
         finally:
@@ -205,7 +205,7 @@ def backup_cmd(
 def audit_verify(ctx: typer.Context) -> None:
     """Check the hash chain of the whole audit trail (exit 1 and name the first bad row)."""
     with _store_errors():
-        store = _open(ctx)
+        store = _open(ctx, create=False)
         try:
             result = store.verify_audit()
         finally:
@@ -224,7 +224,7 @@ def audit_show(
 ) -> None:
     """Print a case's history: who changed what, when, from what to what."""
     with _store_errors():
-        store = _open(ctx)
+        store = _open(ctx, create=False)
         try:
             entries = store.audit_history(crn)
         finally:

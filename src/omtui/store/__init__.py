@@ -16,7 +16,7 @@ __all__ = ["open_store", "StoreError"]
 
 
 def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None = None, *,
-               upgrade: bool = True, busy_timeout: float | None = None):
+               upgrade: bool = True, busy_timeout: float | None = None, create: bool = True):
     """Open (creating and migrating as needed) the database at ``url_or_path``.
 
     ``None`` is the default file in the user data directory; a plain path is a SQLite file;
@@ -24,6 +24,8 @@ def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None
     ``officer`` is recorded in the audit trail (default: the login name).
     With ``upgrade=False`` an out-of-date schema raises :class:`StoreError` instead.
     ``busy_timeout``: seconds a writer waits for another's lock (SQLite; default 10).
+    ``create=False``: a SQLite file that does not exist is an error instead of a new database
+    (for commands that only read, so a mistyped ``--db`` is not silently a new empty file).
     """
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,6 +35,9 @@ def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None
 
     try:
         target = resolve(url_or_path)
+        if not create and target.file is not None and not target.file.exists():
+            raise StoreError(f"no database at {target.file} (create one with `omtui db upgrade` "
+                             "or `omtui import`)")
         engine = engine_for(target, busy_timeout=busy_timeout or BUSY_TIMEOUT_SECONDS)
     except OSError as exc:
         raise StoreError(f"cannot open {url_or_path}: {exc.strerror or exc}") from None
