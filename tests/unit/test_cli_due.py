@@ -182,3 +182,28 @@ def test_due_from_the_store(tmp_path):
         [(i["crn"], i["rule"], i["due"], i["status"]) for i in from_file]
     r = run("--db", str(db), "due", "--today", "2026-11-23", "--json")     # the global --db
     assert r.exit_code == 0 and json.loads(r.stdout)
+
+
+def test_parallel_workers_give_the_same_list():
+    one = run("due", "--cases", MIXED, "--today", "2026-11-23", "--json", "--jobs", "1")
+    two = run("due", "--cases", MIXED, "--today", "2026-11-23", "--json", "--jobs", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert json.loads(one.stdout) == json.loads(two.stdout)
+    assert run("due", "--cases", MIXED, "--jobs", "0").exit_code != 0
+
+
+def test_fast_json_is_exactly_item_json(fixed_cal):
+    from omtui.cmd.rules import JsonWriter, item_json
+    from omtui.domain.agenda import case_agenda
+    from omtui.domain.caseformat import parse_caseload
+    from omtui.rulepacks import default_packs
+    from datetime import date
+
+    writer = JsonWriter()
+    cases = parse_caseload(json.loads(Path(MIXED).read_text("utf-8"))).cases
+    n = 0
+    for case in cases:
+        for item in case_agenda(case, date(2026, 11, 23), fixed_cal, default_packs()):
+            assert json.loads(writer.text(item)) == item_json(item)
+            n += 1
+    assert n > 20

@@ -8,6 +8,7 @@ evaluated. ``omtui due --db URL`` (or the global ``--db``) evaluates the store i
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -105,13 +106,117 @@ def _cases(ctx: typer.Context, cases_file: str | None, db: str | None, today: da
     return _store_cases(ctx, target)
 
 
-# -- output -------------------------------------------------------------------------------------
+# -- evaluation, in parallel for big caseloads ------------------------------------------------------
+
+#: Below this many cases the work is done in this process (starting workers costs more).
+PARALLEL_FROM = 4000
+_JOB: dict[str, Any] = {}
+
 
 def item_json(item) -> dict[str, Any]:
-    out = item.to_dict()
-    out["explanation_text"] = item.explanation_lines()
+    """One due item as ``--json`` prints it (DueItem.to_dict(): ``explanation`` is the trace)."""
+    return item.to_dict()
+
+
+class JsonWriter:
+    """``json.dumps(item_json(item))``, fast: a trace (the same Trace objects are shared by
+    many items) is serialised once and spliced in."""
+
+    def __init__(self) -> None:
+        self._traces: dict[int, tuple[Any, str]] = {}
+
+    def _trace_json(self, trace) -> str:
+        found = self._traces.get(id(trace))
+        if found is None or found[0] is not trace:
+            if len(self._traces) >= 50_000:
+                self._traces.clear()
+            found = (trace, json.dumps(trace.to_dict(), ensure_ascii=False))
+            self._traces[id(trace)] = found
+        return found[1]
+
+    def text(self, item) -> str:
+        head = {
+            "crn": item.crn, "rule": item.rule, "title": item.title, "source": item.source,
+            "day0": item.day0.isoformat(), "day0_event": item.day0_label,
+            "due": item.due.isoformat(), "status": item.status.value,
+            "done_on": item.done_on.isoformat() if item.done_on else None,
+            "late_by": item.late_by, "kind": item.kind, "satisfied_by": item.satisfied_by,
+            "notes": list(item.notes),
+        }
+        return (json.dumps(head, ensure_ascii=False)[:-1]
+                + f', "explanation": {self._trace_json(item.trace)}}}')
+
+
+def _rows(lo: int, hi: int) -> list[tuple[tuple, Any]]:
+    """Due items of cases[lo:hi] as (sort key, payload): a JSON text or a table row."""
+    from omtui.domain.agenda import case_agenda
+    from omtui.domain.calendar import CalendarError
+
+    job = _JOB
+    cases, today, calendar, book = job["cases"], job["today"], job["calendar"], job["book"]
+    as_json, open_only = job["as_json"], job["open_only"]
+    writer = JsonWriter()
+    out: list[tuple[tuple, Any]] = []
+    for case in cases[lo:hi]:
+        try:
+            items = case_agenda(case, today, calendar, book)
+        except CalendarError as exc:     # a count out of the calendar's range
+            out.append(((-1,), f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
+            continue
+        for item in items:
+            if open_only and not item.is_open:
+                continue
+            key = item.sort_key()
+            if as_json:
+                out.append((key, writer.text(item)))
+            else:
+                late = f" ({item.late_by} wd late)" if item.late_by else ""
+                done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
+                out.append((key, (item.status, item.due.isoformat(), item.crn, case.name,
+                                  item.title + done, item.source,
+                                  f"{item.day0.isoformat()} {item.day0_label}")))
     return out
 
+
+def _worker_rows(bounds: tuple[int, int]) -> list[tuple[tuple, Any]]:
+    import gc
+
+    gc.freeze()                # the inherited caseload is never collected: leave it alone
+    return _rows(*bounds)
+
+
+def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
+             open_only: bool = False, jobs: int | None = None) -> list[tuple[tuple, Any]]:
+    """Every due item of every case as (sort key, payload), sorted overdue first.
+
+    Big caseloads are split across worker processes (forked, so the cases are not copied);
+    ``jobs=1`` or a platform without fork does it all here. Problems come back as rows with
+    the key ``(-1,)`` and a message.
+    """
+    import multiprocessing as mp
+
+    _JOB.update(cases=cases, today=today, calendar=calendar, book=book, as_json=as_json,
+                open_only=open_only)
+    try:
+        if jobs is None:
+            jobs = min(4, os.cpu_count() or 1) if len(cases) >= PARALLEL_FROM else 1
+        forkable = "fork" in mp.get_all_start_methods()
+        if jobs <= 1 or not forkable or len(cases) < 2:
+            rows = _rows(0, len(cases))
+        else:
+            # warm the shared memo (calendar traces) once, so workers inherit it
+            _rows(0, min(len(cases), 200))
+            step = max(1, -(-len(cases) // (jobs * 4)))
+            bounds = [(lo, min(lo + step, len(cases))) for lo in range(0, len(cases), step)]
+            with mp.get_context("fork").Pool(jobs) as pool:
+                rows = [row for chunk in pool.imap(_worker_rows, bounds) for row in chunk]
+    finally:
+        _JOB.clear()
+    rows.sort(key=lambda r: r[0])
+    return rows
+
+
+# -- output -------------------------------------------------------------------------------------
 
 def _console():
     from rich.console import Console
@@ -127,7 +232,7 @@ def _status_text(status):
     return Text(f"{status.symbol} {status.label}", style=style)
 
 
-def _print_due_table(items: list, names: dict[str, str], cases_count: int) -> None:
+def _print_due_table(rows: list, cases_count: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -138,19 +243,15 @@ def _print_due_table(items: list, names: dict[str, str], cases_count: int) -> No
                     ("What", {"min_width": 30, "ratio": 3}), ("Source", {"max_width": 24}),
                     ("Day 0", {"max_width": 30})):
         table.add_column(col, **kw)
-    for item in items:
-        late = f" ({item.late_by} wd late)" if item.late_by else ""
-        done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
-        table.add_row(_status_text(item.status), Text(item.due.isoformat()), Text(item.crn),
-                      Text(names.get(item.crn, "")), Text(item.title + done),
-                      Text(item.source), Text(f"{item.day0.isoformat()} {item.day0_label}"))
-    console.print(table)
     counts: dict[str, int] = {}
-    for item in items:
-        counts[item.status.value] = counts.get(item.status.value, 0) + 1
+    for status, due, crn, name, what, source, day0 in rows:
+        counts[status.value] = counts.get(status.value, 0) + 1
+        table.add_row(_status_text(status), Text(due), Text(crn), Text(name), Text(what),
+                      Text(source), Text(day0))
+    console.print(table)
     summary = ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}"
                         for s in ("overdue", "due_soon", "due", "done"))
-    console.print(Text(f"{len(items)} item(s) across {cases_count} case(s): {summary}"))
+    console.print(Text(f"{len(rows)} item(s) across {cases_count} case(s): {summary}"))
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -166,31 +267,31 @@ def register(app: typer.Typer) -> None:
         open_only: Annotated[bool, typer.Option("--open", help="Leave out items already done.")] = False,
         crn: Annotated[Optional[list[str]], typer.Option("--crn", help="Only this case; repeatable.")] = None,
         rules: Annotated[Optional[list[str]], typer.Option("--rules", help=_RULES_HELP)] = None,
+        jobs: Annotated[Optional[int], typer.Option(
+            "--jobs", help="Worker processes (default: several for big caseloads).")] = None,
     ) -> None:
         """What is due, overdue and done for every case, under which rule, and why."""
-        from omtui.domain.agenda import case_agenda, sort_items
-        from omtui.domain.calendar import CalendarError
-
         day = resolve_today(ctx, today)
+        if jobs is not None and not 1 <= jobs <= 64:
+            fail(f"bad --jobs: {jobs} (1-64)")
         book = _rulebook(rules)
         calendar = calendar_for(ctx)
         cases = _cases(ctx, cases_file, db, day)
         if crn:
-            wanted = set(crn)
+            wanted = {c.strip().upper() for c in crn}
             cases = [c for c in cases if c.crn in wanted]
-        items = []
-        for case in cases:
-            try:
-                items.extend(case_agenda(case, day, calendar, book))
-            except CalendarError as exc:    # a policy module's count out of range
-                typer.echo(f"omtui: {case.crn}: cannot evaluate: {exc} (case skipped)", err=True)
-        if open_only:
-            items = [i for i in items if i.is_open]
-        items = sort_items(items)
+        rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
+                        jobs=jobs)
+        problems = [payload for key, payload in rows if key == (-1,)]
+        rows = [payload for key, payload in rows if key != (-1,)]
+        for message in problems:
+            typer.echo(f"omtui: {message}", err=True)
         if as_json:
-            typer.echo(json.dumps([item_json(i) for i in items], ensure_ascii=False, indent=1))
+            out = sys.stdout
+            out.write("[\n" + ",\n".join(rows) + ("\n]\n" if rows else "]\n"))
+            out.flush()
             return
-        _print_due_table(items, {c.crn: c.name for c in cases}, len(cases))
+        _print_due_table(rows, len(cases) - len(problems))
 
     @app.command("explain")
     def explain(
