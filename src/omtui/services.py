@@ -101,6 +101,21 @@ class InMemoryStore:
                 raise NotFound(f"no case {crn}") from None
             self._cases[crn] = replace(case, events=case.events + (event,))
 
+    def replace_event(self, crn: str, old: Event, new: Event) -> None:
+        """Replace one recorded event (recording an appointment's outcome); NotFound if absent."""
+        with self._lock:
+            case = self._cases.get(crn)
+            if case is None:
+                raise NotFound(f"no case {crn}")
+            events = list(case.events)
+            try:
+                i = events.index(old)
+            except ValueError:
+                raise NotFound(f"{crn}: the {old.type.label} of {old.date.isoformat()} is no "
+                               "longer recorded") from None
+            events[i] = new
+            self._cases[crn] = replace(case, events=tuple(events))
+
     def _known(self, crn: str) -> None:
         if crn not in self._cases:
             raise NotFound(f"no case {crn}")

@@ -12,6 +12,8 @@ the England & Wales calendar (no bank holidays in these weeks):
   warning is the second and final one, issued by a senior manager (NS 2f.8). A warning of
   10 Jan 2026 was spent by the re-release on 1 Apr 2026 after the recall of 1 Feb 2026.
 * E100004 a name with Rich markup and a long multi-line note.
+* E100005 CO, failed to attend Mon 26 Oct 2026: the clock ended Mon 9 Nov 2026, so an
+  explanation received today is late.
 """
 
 from __future__ import annotations
@@ -65,6 +67,12 @@ CASES = {"cases": [
      "events": [
          {"type": "contact", "date": "2026-11-19", "outcome": "attended", "contact_type": "home_visit",
           "outcome_detail": "attended_complied", "time": "15:00", "note": LONG_NOTE},
+     ]},
+    {"crn": "E100005", "name": "Eve Ford", "order_type": "CO", "sentence_date": "2026-08-03",
+     "tier": 2, "rosh": "low", "ppo": False, "requirements": ["supervision"],
+     "events": [
+         {"type": "contact", "date": "2026-10-26", "outcome": "ftc", "contact_type": "office",
+          "outcome_detail": "failed_to_attend", "time": "11:00"},
      ]},
 ]}
 

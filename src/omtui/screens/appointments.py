@@ -103,7 +103,7 @@ class ArrangeAppointmentsScreen(ModalScreen[tuple[Event, ...] | None]):
                     yield Label("Note", classes="label")
                     yield Input(id="appt-note", compact=True, placeholder="optional")
             yield FieldError(id="error-form")
-            with VerticalScroll(id="appt-preview"):
+            with VerticalScroll(id="appt-preview", can_focus=False):
                 yield Static("Type the first date to see the appointments.", id="appt-list")
         yield Footer()
 

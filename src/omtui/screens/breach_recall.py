@@ -125,7 +125,7 @@ class BreachRecallScreen(ModalScreen[Event | None]):
                                 else f"Start {word}")
             box.border_subtitle = "ctrl+s record · escape cancel"
             yield Static(self._head(), id="breach-head")
-            with VerticalScroll(id="breach-scroll"):
+            with VerticalScroll(id="breach-scroll", can_focus=False):
                 if self.immediate:
                     with Horizontal(classes="row"):
                         yield Label("Why now", classes="label")

@@ -32,6 +32,7 @@ from omtui.domain.outcomes import (
     OutcomeTaxonomy,
     ReasonRule,
     appointment_time,
+    contact_from_form,
 )
 from omtui.messages import CaseChanged
 from omtui.screens.contact_common import options, read_date, read_time, taxonomy
@@ -65,7 +66,6 @@ class ContactEntryScreen(ModalScreen[Event | None]):
     ContactEntryScreen KeyPicker { width: 1fr; }
     ContactEntryScreen #entry-note { height: 5; min-height: 3; }
     ContactEntryScreen #entry-who { height: auto; }
-    ContactEntryScreen #reason-row.-hidden { display: none; }
     """
 
     def __init__(self, crn: str, name: str = "", *, appointment: Event | None = None,
@@ -94,7 +94,7 @@ class ContactEntryScreen(ModalScreen[Event | None]):
                 who.append("  appointment ")
                 who.append(long_date(self.appointment.date))
             yield Static(who, id="entry-who")
-            with VerticalScroll(id="entry-fields"):
+            with VerticalScroll(id="entry-fields", can_focus=False):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
                     yield Input(value="today", id="entry-date", compact=True,
@@ -141,7 +141,8 @@ class ContactEntryScreen(ModalScreen[Event | None]):
                 ctype = code
         rows = [
             ("Type", KeyPicker(options(tax.contact_types), ctype, id="entry-type"), "type"),
-            ("Outcome", KeyPicker(options(tax.outcomes), None, id="entry-outcome"), "outcome"),
+            ("Outcome", KeyPicker(options(tax.outcomes), None, id="entry-outcome",
+                                  on_pick=lambda _v: self._show_reason_row()), "outcome"),
             ("Reason", KeyPicker(options(tax.absence_reasons), None, allow_none=True,
                                  id="entry-reason"), "reason"),
         ]
@@ -175,7 +176,7 @@ class ContactEntryScreen(ModalScreen[Event | None]):
             return
         kind = self._outcome_kind()
         needs = kind is not None and kind.reason is not ReasonRule.NONE
-        rows.first().set_class(not needs, "-hidden")
+        rows.first().display = needs          # inline: the focus chain sees it at once
         if not needs:
             self.query_one("#entry-reason", KeyPicker).value = None
             self._error("reason", None)
@@ -243,29 +244,35 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         v = self.values()
         today: date = self.app.today
         problems: dict[str, str] = {}
-        day, problem = read_date(str(v["date"]), today)
-        if problem:
-            problems["date"] = problem
-        at, problem = read_time(str(v["time"]))
-        if problem:
-            problems["time"] = problem
-        if v["outcome"] is None:
-            problems["outcome"] = ("choose an outcome: press its key (an appointment with no "
-                                   "outcome yet is arranged with a from the contact log)")
         event = None
-        if not problems:
-            try:
-                if self.appointment is not None:
+        if self.appointment is None:
+            result = contact_from_form(
+                {"date": str(v["date"]), "time": str(v["time"]),
+                 "contact_type": v["type"] or "", "outcome": v["outcome"] or "",
+                 "reason": v["reason"] or "", "note": str(v["note"])}, self.taxonomy, today)
+            problems = {_field_of(k): m for k, m in result.errors.items()}
+            event = result.event
+        else:
+            day, problem = read_date(str(v["date"]), today)
+            if problem:
+                problems["date"] = problem
+            at, problem = read_time(str(v["time"]))
+            if problem:
+                problems["time"] = problem
+            if not problems and v["outcome"] is not None:
+                try:
                     event = self.taxonomy.record_outcome(
                         self.appointment, str(v["outcome"]), v["reason"] or None,
                         str(v["note"]), today=today)
                     event = _with_typed(event, day, at, str(v["type"]))
-                else:
-                    event = self.taxonomy.make_contact_event(
-                        day, at, str(v["type"]), str(v["outcome"]), v["reason"] or None,
-                        str(v["note"]), today=today)
-            except ContactError as exc:
-                problems[_field_of(exc.field)] = str(exc)
+                except ContactError as exc:
+                    problems[_field_of(exc.field)] = str(exc)
+        if v["outcome"] is None:
+            # Quick entry records what happened: an appointment is arranged with ``a`` from the
+            # contact log, so a missing outcome is a mistake here, not an appointment.
+            problems["outcome"] = ("choose an outcome: press its key (appointments are "
+                                   "arranged with a from the contact log)")
+            event = None
         for name in FIELDS:
             self._error(name, problems.get(name))
         if problems:

@@ -84,7 +84,7 @@ class ExplanationEntryScreen(ModalScreen[Event | None]):
             head.append_text(literal(self.person))
             head.append(f"  failure of {long_date(f.date)} · clock ends {long_date(f.clock_end)}")
             yield Static(head)
-            with VerticalScroll(id="expl-fields"):
+            with VerticalScroll(id="expl-fields", can_focus=False):
                 with Horizontal(classes="row"):
                     yield Label("Received", classes="label")
                     yield Input(value="today", id="expl-received", compact=True)

@@ -264,6 +264,31 @@ class SqlStore(PlanStoreMixin):
 
         self.writing(work)
 
+    def replace_event(self, crn: str, old: Event, new: Event) -> None:
+        """Replace one recorded event (recording an appointment's outcome), audited as an
+        update of its row; NotFound if no row of the case matches ``old`` exactly."""
+        check_event(crn, new)
+        wanted = event_values(old)
+
+        def work(s: Session) -> None:
+            case_id = s.execute(sa.select(CaseRow.id).where(CaseRow.crn == crn)
+                                .order_by(CaseRow.id)).scalar_one_or_none()
+            if case_id is None:
+                raise NotFound(f"no case {crn}")
+            rows = s.execute(sa.select(EventRow).where(
+                EventRow.case_id == case_id, EventRow.date == old.date,
+                EventRow.type == old.type.value).order_by(EventRow.seq)).scalars().all()
+            for row in rows:
+                if all(getattr(row, k) == v for k, v in wanted.items()):
+                    for key, value in event_values(new).items():
+                        if getattr(row, key) != value:
+                            setattr(row, key, value)
+                    return
+            raise NotFound(f"{crn}: the {old.type.label} of {old.date.isoformat()} is no longer "
+                           "recorded")
+
+        self.writing(work)
+
     # -- more than the protocol ---------------------------------------------------------------
     def case_version(self, crn: str) -> int:
         with self.reading() as s:

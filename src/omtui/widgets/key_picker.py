@@ -12,7 +12,7 @@ Widgets here never touch the store.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -53,11 +53,15 @@ class KeyPicker(Widget, can_focus=True):
             return self.picker
 
     def __init__(self, options: Sequence[Option], value: str | None = None, *,
-                 advance: bool = True, allow_none: bool = False, id: str | None = None) -> None:
+                 advance: bool = True, allow_none: bool = False, id: str | None = None,
+                 on_pick: Callable[[str | None], None] | None = None) -> None:
         super().__init__(id=id)
         self.options = list(options)
         self.advance = advance
         self.allow_none = allow_none
+        #: Called at once with the new value, before the focus moves on (so the form can show
+        #: or hide the fields that depend on it first).
+        self.on_pick = on_pick
         self.set_reactive(KeyPicker.value, value)
 
     # -- reading --------------------------------------------------------------------------------
@@ -92,8 +96,15 @@ class KeyPicker(Widget, can_focus=True):
     # -- keys -----------------------------------------------------------------------------------
     def _set(self, option: Option | None, *, move_on: bool) -> None:
         self.value = option.code if option else None
+        if self.on_pick is not None:
+            self.on_pick(self.value)
         self.post_message(self.Changed(self, self.value))
         if move_on and self.advance:
+            # After the next refresh: a field the choice showed or hid is in the focus chain.
+            self.call_after_refresh(self._advance)
+
+    def _advance(self) -> None:
+        if self.has_focus:
             self.screen.focus_next()
 
     def _step(self, delta: int) -> None:

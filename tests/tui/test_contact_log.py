@@ -1,0 +1,237 @@
+"""Pilot tests of the contact log and the quick-entry form: real keys, what the officer sees."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable, Input, TextArea
+
+from omtui.app import OmtuiApp
+from omtui.domain.case import ContactOutcome, EventType
+from omtui.screens.caseload import CaseloadScreen
+from omtui.screens.contact_entry import ContactEntryScreen
+from omtui.screens.contact_log import ContactLogScreen
+from omtui.services import InMemoryStore
+from omtui.widgets.key_picker import FieldError
+from omtui.widgets.outcomes_panel import OutcomesPanel
+
+from contact_fixtures import enforcement_cases
+from tui_helpers import TODAY, cell_texts, settle
+
+
+@pytest.fixture
+def store() -> InMemoryStore:
+    return InMemoryStore(enforcement_cases(), label="test store")
+
+
+@pytest.fixture
+def app(store, fixed_cal) -> OmtuiApp:
+    return OmtuiApp(clock=lambda: TODAY, calendar=fixed_cal, store=store, officer="Tess Officer")
+
+
+def notifications(app) -> list[str]:
+    return [f"{n.title}: {n.message}" for n in app._notifications]
+
+
+async def press(pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def test_log_a_contact_in_under_ten_key_presses_from_the_caseload(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CaseloadScreen)
+        crn = app.screen.table.current_crn
+        before = len(store.get_case(crn).events)
+        keys = ["c", "o", "a", "ctrl+s"]          # open, office, attended - complied, save
+        await press(pilot, *keys)
+        assert len(keys) < 10
+        assert isinstance(app.screen, CaseloadScreen)      # the form closed
+        events = store.get_case(crn).events
+        assert len(events) == before + 1
+        logged = events[-1]
+        assert (logged.type, logged.date, logged.outcome) == (
+            EventType.CONTACT, TODAY, ContactOutcome.ATTENDED)
+        assert logged.extra["contact_type"] == "office"
+        assert logged.extra["outcome_detail"] == "attended_complied"
+        assert any(n.startswith("Contact logged:") and crn in n for n in notifications(app))
+
+
+async def test_a_wrong_date_is_marked_at_the_field_and_nothing_typed_is_lost(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c")
+        form = app.screen
+        assert isinstance(form, ContactEntryScreen)
+        await press(pilot, "shift+tab", "shift+tab")       # type -> time -> date
+        assert app.focused is form.query_one("#entry-date", Input)
+        await press(pilot, *["backspace"] * 5, *"31/02")
+        error = form.query_one("#error-date", FieldError)
+        assert "not a real date" in error.message and "February 2026 has 28 days" in error.message
+        await press(pilot, "tab", "tab", "p", "u")      # time, type: phone, outcome: unacceptable
+        await press(pilot, "tab")                         # reason is optional: on to the note
+        await pilot.press(*"[bold]kept[/bold] as typed")
+        await press(pilot, "ctrl+s")
+        assert app.screen is form                         # refused, still open
+        assert "not a real date" in form.query_one("#error-date", FieldError).message
+        assert "Not saved" in form.query_one("#error-form", FieldError).message
+        assert form.query_one("#entry-note", TextArea).text == "[bold]kept[/bold] as typed"
+        assert len(store.get_case("E100001").events) == 4
+        assert app.focused is form.query_one("#entry-date", Input)     # back to the bad field
+        await press(pilot, *["backspace"] * 5, *"20/11", "ctrl+s")
+        assert isinstance(app.screen, ContactLogScreen)
+        saved = store.get_case("E100001").events[-1]
+        assert saved.date == date(2026, 11, 20) and saved.outcome is ContactOutcome.FTC
+        assert saved.extra["contact_type"] == "phone"
+        assert saved.note == "[bold]kept[/bold] as typed"
+        # the log shows it at once, literally
+        rows = [cell_texts(app.screen.table, i) for i in range(app.screen.table.row_count)]
+        assert any("[bold]kept[/bold] as typed" in r[4] and "Phone" in r[2] for r in rows)
+
+
+async def test_an_outcome_after_today_is_refused_at_the_date(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100004"))
+        await settle(pilot)
+        await press(pilot, "c", "shift+tab", "shift+tab",
+                    *["backspace"] * 5, *"tomorrow")
+        form = app.screen
+        assert "after today" in form.query_one("#error-date", FieldError).message
+        await press(pilot, "tab", "tab", "o", "a", "ctrl+s")
+        assert app.screen is form
+        assert len(store.get_case("E100004").events) == 1
+
+
+async def test_an_outcome_is_needed_and_a_reason_where_the_taxonomy_asks(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100004"))
+        await settle(pilot)
+        await press(pilot, "c", "o", "ctrl+s")
+        form = app.screen
+        assert "choose an outcome" in form.query_one("#error-outcome", FieldError).message
+        await press(pilot, "e", "ctrl+s")              # acceptable absence: needs a reason
+        assert app.screen is form
+        assert "needs a reason" in form.query_one("#error-reason", FieldError).message
+        await press(pilot, "shift+tab", "shift+tab")    # note -> reason... (reason picker)
+        form.query_one("#entry-reason").focus()
+        await press(pilot, "m", "ctrl+s")               # medical
+        assert isinstance(app.screen, ContactLogScreen)
+        saved = store.get_case("E100004").events[-1]
+        assert saved.outcome is ContactOutcome.ACCEPTABLE_ABSENCE
+        assert saved.extra["absence_reason"] == "medical"
+
+
+async def test_names_and_notes_with_markup_display_literally(app):
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100004"))
+        await settle(pilot)
+        screen = app.screen
+        summary = str(screen.query_one("#log-summary").render())
+        assert "[bold]Dee[/bold] [link=http://x]Evans[/link]" in summary
+        row = cell_texts(screen.table, 0)
+        assert row[4].startswith("[bold]Not bold[/bold] said he would [link=http://x]call")
+        await press(pilot, "enter")                      # the whole entry, every line
+        detail = str(app.screen.query_one("Static").render())
+        assert "Second line of the note.\nThird line." in detail
+
+
+async def test_search_the_notes_with_slash(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        screen = app.screen
+        assert screen.table.row_count == 4
+        await press(pilot, "slash", *"HOUSING")
+        assert screen.table.row_count == 1
+        assert "housing application" in cell_texts(screen.table, 0)[4]
+        assert "1 of 4 entries match" in str(screen.query_one("#log-empty").render())
+        await press(pilot, "escape")
+        assert screen.table.row_count == 4
+        assert screen.query_one("#log-search", Input).value == ""
+
+
+async def test_the_log_updates_at_once_after_logging(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        screen = app.screen
+        await press(pilot, "c", "h", "a", "ctrl+s")     # home visit, attended
+        assert app.screen is screen
+        assert screen.table.row_count == 5
+        first = cell_texts(screen.table, 0)
+        assert first[0] == "Mon 23 Nov 2026" and "Home visit – Attended – complied" in first[2]
+
+
+async def test_outcomes_to_record_on_the_caseload_and_recording_one(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(OutcomesPanel)
+        assert panel.display and panel.row_count == 1
+        assert cell_texts(panel, 0)[:3] == ["E100001", "Alan Brown", "Fri 20/11/2026 10:00-11:00"]
+        panel.focus()
+        await press(pilot, "enter")
+        form = app.screen
+        assert isinstance(form, ContactEntryScreen) and form.appointment is not None
+        await press(pilot, "a", "ctrl+s")               # focus starts on the outcome
+        assert isinstance(app.screen, CaseloadScreen)
+        case = store.get_case("E100001")
+        recorded = [e for e in case.events if e.date == date(2026, 11, 20)]
+        assert [e.outcome for e in recorded] == [ContactOutcome.ATTENDED]   # replaced, not added
+        assert recorded[0].extra["time"] == "10:00"
+        await settle(pilot)
+        assert not app.screen.query_one(OutcomesPanel).display
+
+
+async def test_contact_periods_mark_short_ones(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        summary = str(app.screen.query_one("#log-summary").render())
+        assert "Next contact due Mon 23 Nov 2026" in summary and "✗ 10 short periods" in summary
+        await press(pilot, "p")
+        table = app.screen.query_one("#log-periods", DataTable)
+        rows = {cell_texts(table, i)[1]: cell_texts(table, i)[5] for i in range(table.row_count)}
+        assert rows["03/11/2026 – 09/11/2026"] == "✓ met"
+        assert rows["10/11/2026 – 16/11/2026"] == "✗ short"      # only an FTC that week
+        assert rows["17/11/2026 – 23/11/2026"] == "… in progress"
+
+
+async def test_a_suspension_pauses_the_schedule(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "s", "h")                     # hospital; focus moves to "From"
+        await press(pilot, *["backspace"] * 5, *"16/11", "tab", *"30/2")
+        form = app.screen
+        assert "not a real date" in form.query_one("#error-until", FieldError).message
+        await press(pilot, *["backspace"] * 4, *"12/12/26", "ctrl+s")
+        assert isinstance(app.screen, ContactLogScreen)
+        event = store.get_case("E100001").events[-1]
+        assert (event.type, event.date, event.until, event.reason) == (
+            EventType.SUSPENSION, date(2026, 11, 16), date(2026, 12, 12), "hospital")
+        summary = str(app.screen.query_one("#log-summary").render())
+        assert "⏸ suspended hospital 2026-11-16 to 2026-12-12" in summary
+
+
+async def test_palette_offers_contact_log(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"contact: log")
+        await settle(pilot)
+        from textual.command import CommandList
+
+        options = app.screen.query_one(CommandList)
+        titles = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("contact: Log…" in t for t in titles)
