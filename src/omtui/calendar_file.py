@@ -33,6 +33,7 @@ def _entries(doc: dict, key: str, where: str) -> dict[date, str]:
     items = doc.get(key, [])
     if not isinstance(items, list):
         raise CalendarFileError(f"{where}: [{key}] must be a list of [[{key}]] entries")
+    first_entry: dict[date, int] = {}
     for i, item in enumerate(items, start=1):
         label = f"{where}: [[{key}]] entry {i}"
         if not isinstance(item, dict):
@@ -48,6 +49,10 @@ def _entries(doc: dict, key: str, where: str) -> dict[date, str]:
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             raise CalendarFileError(f"{label} ({day.isoformat()}): needs a reason")
+        if day in first_entry:
+            raise CalendarFileError(f"{label} ({day.isoformat()}): the same date as entry "
+                                    f"{first_entry[day]}")
+        first_entry[day] = i
         out[day] = reason.strip()
     return out
 
@@ -61,7 +66,11 @@ def parse_adjustments(text: str, where: str) -> OfficeAdjustments:
     if unknown:
         raise CalendarFileError(f"{where}: unknown section(s) {', '.join(sorted(unknown))} "
                                 "(use [[closed]] and [[open]])")
-    return OfficeAdjustments(_entries(doc, "closed", where), _entries(doc, "open", where), where)
+    closed, opened = _entries(doc, "closed", where), _entries(doc, "open", where)
+    both = sorted(set(closed) & set(opened))
+    if both:
+        raise CalendarFileError(f"{where}: {both[0].isoformat()} is both [[closed]] and [[open]]")
+    return OfficeAdjustments(closed, opened, where)
 
 
 def default_user_file() -> Path:

@@ -99,6 +99,10 @@ def test_open_correction_makes_a_bank_holiday_a_working_day(tmp_path):
     ("[[holiday]]\ndate = 2026-12-24\nreason = 'x'\n", "unknown section(s) holiday"),
     ("closed = 3\n", "[closed] must be a list"),
     ("closed = [1]\n", "[[closed]] entry 1: must be a table"),
+    ("[[closed]]\ndate = 2027-06-07\nreason = 'a'\n[[closed]]\ndate = 2027-06-07\nreason = 'b'\n",
+     "[[closed]] entry 2 (2027-06-07): the same date as entry 1"),
+    (ROYAL + "[[open]]\ndate = 2027-06-07\nreason = 'worked'\n",
+     "2027-06-07 is both [[closed]] and [[open]]"),
 ])
 def test_bad_files_give_one_line_errors_naming_file_and_entry(tmp_path, text, expect):
     path = write(tmp_path, text, "bad.toml")
