@@ -7,13 +7,19 @@ from datetime import date, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import json
+from pathlib import Path
+
+from omtui.domain.calendar import fixed_calendar
 from omtui.domain.case import Event, EventType
 from omtui.domain.scenario import Action, Mark, ScenarioRun, mark
 from omtui.scenarios import load_scenario
 
-from conftest import make_fixed_calendar
-
-CAL = make_fixed_calendar()
+# The committed England & Wales holidays (the same data as the ``fixed_cal`` fixture; a module
+# level calendar because hypothesis tests share it across examples).
+_HOLIDAYS = json.loads((Path(__file__).parents[1] / "data" / "bank-holidays-2015-2035.json")
+                       .read_text("utf-8"))["holidays"]
+CAL = fixed_calendar({date.fromisoformat(d): n for d, n in _HOLIDAYS.items()})
 SCENARIO = load_scenario("tier4-christmas", calendar=CAL)
 START = SCENARIO.start
 KINDS = [EventType.ALLOCATED, EventType.ASSESSMENT_COMPLETED, EventType.PLAN_COMPLETED,
