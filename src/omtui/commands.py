@@ -19,7 +19,7 @@ Entry = tuple[str, str, Callable[[], object]]
 
 #: Binding id namespaces shown in the palette, and the order "discover" lists them.
 NAMESPACES = ("lookup", "case", "view", "calculator", "help")
-_SKIP = {"app.quit-priority", "caseload.select", "caseload.down", "caseload.up", "caseload.first", "caseload.last",
+_SKIP = {"app.quit-priority", "caseload.select", "caseload.down", "caseload.up", "caseload.first", "caseload.last", "caseload.home",
          "lookup.next", "lookup.previous", "explain.close-enter"}
 
 
@@ -32,6 +32,12 @@ TITLES = {
     "app.quit": "app: Quit",
     "view.sort": "view: Sort (cycle urgency, name, CRN, tier, RoSH)",
     "case.explain-item": "case: Explain the highlighted due item",
+    "contact.log": "contact: Log…",
+    "contact.log-here": "contact: Log…",
+    "contact.open-log": "contact: Open the contact log",
+    "enforcement.open": "enforcement: Open (failures, warnings, breach, recall)",
+    "plan.open": "plan: Open sentence plan",
+    "induction.open": "induction: Open checklist",
 }
 
 

@@ -313,3 +313,28 @@ async def test_a_large_caseload_is_usable_before_its_due_dates_are_known(fixed_c
         assert crns(app.screen) == ["X100004"]        # the filter survives the final rows
         assert cell_texts(table, 0)[6] == "✗ OVERDUE"
         assert "overdue" in status_text(app) and "working out" not in status_text(app)
+
+
+async def test_thousands_of_rows_are_added_as_the_cursor_gets_near(make_app, cases):
+    from dataclasses import replace
+
+    from omtui.widgets import caseload_table
+
+    many = [replace(cases[i % len(cases)], crn=f"A{i:06d}") for i in range(700)]
+    app = make_app(cases=many)
+    app._agenda = lambda case, today, calendar: []          # no rules: just rows
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CaseloadTable)
+        assert table.row_count == caseload_table.FIRST_CHUNK < 700
+        assert "700 cases" in status_text(app)
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        assert table.row_count > caseload_table.FIRST_CHUNK
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.row_count == 700 and table.cursor_row == 699
+        # Filtering starts again from a short table.
+        await pilot.press("slash", *"a0001")
+        await pilot.pause()
+        assert table.row_count == 100 and set(crns(app.screen)) == {f"A{i:06d}" for i in range(100, 200)}

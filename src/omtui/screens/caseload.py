@@ -168,7 +168,8 @@ class CaseloadScreen(Screen):
 
     def _loaded(self, rows: list[CaseRow], index: CaseloadIndex, problems: list[str],
                 final: bool = True) -> None:
-        first_time = not self.all_rows
+        # Keep the cursor on its case when the officer has moved it; else start at the top.
+        keep = bool(self.all_rows) and self.table.cursor_row > 0
         self.all_rows = rows
         self.problems = problems
         self.app.caseload_index = index
@@ -176,7 +177,8 @@ class CaseloadScreen(Screen):
         self._sorted = sort_rows(rows, self.sort_mode)
         self.table.loading = False
         self.loaded = True
-        self.apply_view(keep_cursor=not first_time)
+        self.apply_view(keep_cursor=keep)
+        self._show_outcomes_to_record(index)
         if problems:
             self.notify("\n".join(problems[:5]) + (f"\n(+{len(problems) - 5} more)"
                                                     if len(problems) > 5 else ""),
@@ -186,6 +188,24 @@ class CaseloadScreen(Screen):
     def case_changed(self, crn: str) -> None:
         """A case changed elsewhere (contact logged...): read the caseload again."""
         self.load()
+
+    # -- "Outcomes to record" (the contact log's panel under the table) -------------------------
+    def _show_outcomes_to_record(self, index: CaseloadIndex) -> None:
+        from omtui.widgets.outcomes_panel import OutcomesPanel
+
+        panels = self.query_one("#caseload-panels", Vertical)
+        found = panels.query(OutcomesPanel)
+        panel = found.first() if found else OutcomesPanel()
+        if not found:
+            panels.mount(panel)
+        panel.show_cases(index.cases.values(), self.app.today)
+
+    def on_outcomes_panel_record_outcome(self, message) -> None:
+        from omtui.screens.contact_entry import ContactEntryScreen
+
+        message.stop()
+        self.app.push_screen(ContactEntryScreen(message.crn, message.name,
+                                                appointment=message.event))
 
     # -- the view ----------------------------------------------------------------------------
     def apply_view(self, *, keep_cursor: bool = True) -> None:

@@ -1,8 +1,9 @@
 """The caseload table: one row per case (RowKey = CRN), most urgent first.
 
-Store-agnostic: the screen hands it :class:`~omtui.caseload_view.CaseRow` objects. Rows are added
-in chunks so that a large caseload (thousands of cases) is usable at once: the first screenful
-appears in one go and the rest follows on the next refreshes without blocking keys.
+Store-agnostic: the screen hands it :class:`~omtui.caseload_view.CaseRow` objects. Only the
+rows a person can reach soon are in the DataTable: the first few screenfuls, then more as the
+cursor or the scroll gets near the end (End and ctrl+end add the rest). So a caseload of
+thousands shows at once and each filter key costs the same however many cases match.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from omtui.caseload_view import CaseRow
 from omtui.widgets.risk_flags import flag_codes, rosh_text
 from omtui.widgets.text import StatusStyles, literal
 
-#: Rows added in the first go and in each later chunk.
-FIRST_CHUNK = 120
-CHUNK = 400
+#: Rows added in the first go, and each time the cursor or scroll nears the last row added.
+FIRST_CHUNK = 150
+CHUNK = 150
+#: How close (in rows) to the last row added before more are added.
+MARGIN = 60
 
 # (key, label, width) per layout. "narrow" fits 80 columns; "wide" shows everything.
 COLUMNS = {
@@ -45,8 +48,10 @@ class CaseloadTable(DataTable):
                 tooltip="Move to the previous case."),
         Binding("g", "scroll_top", "First", show=False, id="caseload.first",
                 tooltip="Go to the first case."),
-        Binding("G", "scroll_bottom", "Last", show=False, id="caseload.last",
+        Binding("G,end", "scroll_bottom", "Last", show=False, id="caseload.last",
                 tooltip="Go to the last case."),
+        Binding("home", "scroll_top", "First", show=False, id="caseload.home",
+                tooltip="Go to the first case."),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -55,6 +60,7 @@ class CaseloadTable(DataTable):
         self.today: date | None = None
         self._rows: list[CaseRow] = []
         self._pending: list[CaseRow] = []
+        self._adding = False
         self._styles: StatusStyles | None = None
 
     # -- public ------------------------------------------------------------------------------
@@ -65,7 +71,7 @@ class CaseloadTable(DataTable):
 
     @property
     def complete(self) -> bool:
-        """Every row has been added."""
+        """Every row has been added to the DataTable (large lists add theirs as you scroll)."""
         return not self._pending
 
     def set_layout(self, name: str) -> None:
@@ -78,13 +84,16 @@ class CaseloadTable(DataTable):
         current = self.current_crn if keep_cursor else None
         self._styles = StatusStyles(self.app)
         self._rows = list(rows)
-        self.clear(columns=True)
-        for key, label, width in COLUMNS[self.layout_name]:
-            self.add_column(Text(label, no_wrap=True), key=key, width=width)
+        self._pending = []            # clear() moves the cursor: nothing must be added then
+        wanted = [k for k, _l, _w in COLUMNS[self.layout_name]]
+        if [c.value for c in self.columns] == wanted:
+            self.clear()
+        else:
+            self.clear(columns=True)
+            for key, label, width in COLUMNS[self.layout_name]:
+                self.add_column(Text(label, no_wrap=True), key=key, width=width)
         first, self._pending = self._rows[:FIRST_CHUNK], self._rows[FIRST_CHUNK:]
         self._add(first)
-        if self._pending:
-            self.call_after_refresh(self._add_more)
         if current is not None:
             self.move_to(current)
 
@@ -101,27 +110,53 @@ class CaseloadTable(DataTable):
     def move_to(self, crn: str) -> bool:
         """Put the cursor on a case (adding the rest of the rows first if need be)."""
         if crn not in self.rows:
-            if not any(r.crn == crn for r in self._pending):
+            at = next((i for i, r in enumerate(self._pending) if r.crn == crn), None)
+            if at is None:
                 return False
-            self._add(self._pending)
-            self._pending = []
+            self.add_more(at + CHUNK)
         self.move_cursor(row=self.get_row_index(crn))
         return True
 
     # -- internals ---------------------------------------------------------------------------
-    def _add_more(self) -> None:
+    def add_more(self, at_least: int = CHUNK) -> None:
+        """Add the next rows not yet in the DataTable."""
         if not self._pending:
             return
-        chunk, self._pending = self._pending[:CHUNK], self._pending[CHUNK:]
+        chunk, self._pending = self._pending[:at_least], self._pending[at_least:]
         self._add(chunk)
-        if self._pending:
-            self.call_after_refresh(self._add_more)
+
+    def add_all(self) -> None:
+        self.add_more(len(self._pending))
+
+    def _near_the_end(self) -> None:
+        if not self._pending or self._adding or not self.size.height:
+            return
+        visible_bottom = int(self.scroll_y) + self.size.height
+        if max(self.cursor_row, visible_bottom) >= self.row_count - MARGIN:
+            self.add_more()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._near_the_end()
+
+    def watch_cursor_coordinate(self, old_coordinate, new_coordinate) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        self._near_the_end()
+
+    def action_scroll_bottom(self) -> None:
+        self.add_all()
+        super().action_scroll_bottom()
+
 
     def _add(self, rows: Sequence[CaseRow]) -> None:
         keys = [k for k, _l, _w in COLUMNS[self.layout_name]]
-        for row in rows:
-            cells = self._cells(row)
-            self.add_row(*(cells[k] for k in keys), key=row.crn)
+        self._adding = True
+        try:
+            for row in rows:
+                cells = self._cells(row)
+                self.add_row(*(cells[k] for k in keys), key=row.crn)
+        finally:
+            self._adding = False
 
     def _date(self, d: date, narrow: bool) -> str:
         """'Mon 23 Nov' (wide) or '23 Nov' (narrow) this year; '17 Jan 2025' / "Jan'25" else."""

@@ -1,0 +1,196 @@
+"""How fast the caseload screen is with a large caseload, driven by Textual's Pilot.
+
+    .venv/bin/python bench/tui.py [--cases 5000] [--sqlite]
+
+Prints, from one run:
+  * first screen usable: app start until the caseload table shows its rows and takes keys
+    (target < 1 s), and until every case's due items are worked out and sorted;
+  * filter: time per key press until the table shows the filtered rows (target < 100 ms),
+    typing "smith" then deleting it again;
+  * baselines beside them, measured in the same run: the naive way (every row added to a
+    DataTable in one go, as a plain DataTable does) for the first screen and for each filter
+    key, and the rules engine alone over the same cases. Ratios are ours / baseline.
+
+Cases are the demo caseload (data/demo/caseload.json) cloned with new CRNs and synthetic names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _names import crns, names  # noqa: E402
+
+from omtui.app import OmtuiApp  # noqa: E402
+from omtui.calendar_file import load_calendar  # noqa: E402
+from omtui.caseload_view import build_rows, filter_rows, sort_rows  # noqa: E402
+from omtui.domain.caseformat import parse_caseload  # noqa: E402
+from omtui.services import InMemoryStore  # noqa: E402
+from omtui.widgets.caseload_table import FIRST_CHUNK, CaseloadTable  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = date(2026, 11, 23)
+TYPED = "smith"
+
+
+def make_cases(n: int):
+    demo = parse_caseload(json.loads((ROOT / "data/demo/caseload.json").read_text("utf-8"))).cases
+    return [replace(demo[i % len(demo)], crn=c, name=nm)
+            for i, (c, nm) in enumerate(zip(crns(n), names(n)))]
+
+
+async def wait_until(pilot, test, timeout=60.0, step=0.005):
+    start = time.perf_counter()
+    while not test():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("the screen did not get there")
+        await pilot.pause(step)
+    return time.perf_counter()
+
+
+async def run_app(store, calendar) -> dict[str, object]:
+    app = OmtuiApp(clock=lambda: TODAY, calendar=calendar, store=store)
+    out: dict[str, object] = {}
+    t0 = time.perf_counter()
+    async with app.run_test(size=(160, 48)) as pilot:
+        def table():
+            return app.screen.query_one(CaseloadTable) if app.screen.query(CaseloadTable) else None
+
+        t_rows = await wait_until(pilot, lambda: table() is not None and table().row_count > 0)
+        out["first_rows"] = t_rows - t0
+        t_all = await wait_until(pilot, lambda: app.screen.working is None and app.screen.loaded
+                                 and not any(r.pending for r in app.screen.all_rows), 300)
+        out["all_due_items"] = t_all - t0
+        out["cases"] = len(app.screen.all_rows)
+        await pilot.press("slash")
+        await pilot.pause()
+        per_key = []
+        for key in [*TYPED, *["backspace"] * len(TYPED)]:
+            before = app.screen.filter_input.value
+            t = time.perf_counter()
+            await pilot.press(key)
+            await wait_until(pilot, lambda: app.screen.filter_input.value != before
+                             and len(table().shown_rows) == len(
+                                 filter_rows(app.screen.all_rows, app.screen.filter_input.value))
+                             and table().row_count >= min(len(table().shown_rows), FIRST_CHUNK),
+                             step=0.001)
+            per_key.append(time.perf_counter() - t)
+        out["per_key"] = per_key
+        out["shown_after_typing"] = len(filter_rows(app.screen.all_rows, TYPED))
+    return out
+
+
+async def naive_table(rows, typed: str) -> dict[str, object]:
+    """Baseline: a plain DataTable that adds every row at once (first screen and filter)."""
+    from rich.text import Text
+    from textual.app import App
+    from textual.widgets import DataTable
+
+    class Plain(App):
+        def compose(self):
+            yield DataTable(cursor_type="row")
+
+    def fill(t, rs):
+        t.clear(columns=True)
+        for key in ("crn", "name", "tier", "next", "due"):
+            t.add_column(key, key=key)
+        for r in rs:
+            nd = r.next_due
+            t.add_row(Text(r.crn), Text(r.name), Text(str(r.case.tier)),
+                      Text(nd.title if nd else ""), Text(nd.due.isoformat() if nd else ""),
+                      key=r.crn)
+
+    app = Plain()
+    out: dict[str, object] = {}
+    async with app.run_test(size=(160, 48)) as pilot:
+        t = app.query_one(DataTable)
+        start = time.perf_counter()
+        fill(t, rows)
+        await pilot.pause()
+        out["first_rows"] = time.perf_counter() - start
+        per_key = []
+        text = ""
+        for key in [*typed, *["backspace"] * len(typed)]:
+            text = text[:-1] if key == "backspace" else text + key
+            start = time.perf_counter()
+            fill(t, filter_rows(rows, text))
+            await pilot.pause()
+            per_key.append(time.perf_counter() - start)
+        out["per_key"] = per_key
+    return out
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=5000)
+    parser.add_argument("--sqlite", action="store_true",
+                        help="read the cases from a SQLite store (omtui.store) instead of memory")
+    args = parser.parse_args()
+    calendar = load_calendar(None)
+    cases = make_cases(args.cases)
+
+    tmp = None
+    if args.sqlite:
+        from omtui.store import open_store
+
+        tmp = tempfile.TemporaryDirectory()
+        store = open_store(str(Path(tmp.name) / "bench.sqlite"), "bench")
+        store.import_cases(cases)
+        t = time.perf_counter()
+        store.list_cases()
+        list_time = time.perf_counter() - t
+    else:
+        store = InMemoryStore(cases, label="bench (memory)")
+        list_time = None
+
+    print(f"omtui caseload screen, {len(cases):,} cases, 160x48, store: {store.describe()}")
+    ours = asyncio.run(run_app(store, calendar))
+
+    # Baseline for the rules engine: the same agendas worked out without any UI.
+    from omtui.app import rules_engine_agenda
+    from omtui.rulepacks import default_packs
+
+    agenda = rules_engine_agenda(default_packs())
+    t = time.perf_counter()
+    rows = sort_rows(build_rows(cases, lambda c: agenda(c, TODAY, calendar)))
+    engine_time = time.perf_counter() - t
+    naive = asyncio.run(naive_table(rows, TYPED))
+
+    keys = ours["per_key"]
+    nkeys = naive["per_key"]
+    print()
+    if list_time is not None:
+        print(f"  store.list_cases()                     {ms(list_time)}")
+    print(f"  first screen usable (rows shown)       {ms(ours['first_rows'])}   target < 1000 ms")
+    print(f"  every due item worked out and sorted   {ms(ours['all_due_items'])}")
+    print(f"  baseline: rules engine alone           {ms(engine_time)}")
+    print(f"  baseline: plain DataTable, all rows    {ms(naive['first_rows'])}"
+          f"   ratio first screen ours/plain = {ours['first_rows'] / naive['first_rows']:.2f}")
+    print()
+    print(f"  filter per key ('{TYPED}' typed then deleted, {len(keys)} keys):")
+    print(f"    ours   median {ms(statistics.median(keys))}  max {ms(max(keys))}   target < 100 ms")
+    print(f"    plain  median {ms(statistics.median(nkeys))}  max {ms(max(nkeys))}")
+    print(f"    ratio ours/plain: median {statistics.median(keys) / statistics.median(nkeys):.2f}"
+          f"  max {max(keys) / max(nkeys):.2f}")
+    print(f"  (cases matching '{TYPED}': {ours['shown_after_typing']:,})")
+    if tmp is not None:
+        store.close()
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
