@@ -320,3 +320,21 @@ def test_fixed_calendar_is_pure_data():
     # Mon 23 Nov 2026 + 1: Tue 24 is closed -> Wed 25.
     assert cal.add_working_days(D(2026, 11, 23), 1) == D(2026, 11, 25)
     assert cal.reason_closed(D(2026, 11, 24)) == "Office closed"
+
+
+def test_extension_from_many_threads_at_once_is_consistent():
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls: list[tuple[int, int]] = []
+
+    def source(lo: int, hi: int) -> dict[date, str]:
+        calls.append((lo, hi))
+        return {D(y, 12, 25): "Christmas Day" for y in range(lo, hi + 1)}
+
+    cal = WorkingCalendar(source(2020, 2021), first_year=2020, last_year=2021, source=source)
+    # Thu 24 Dec 2099 + 1: Fri 25 is Christmas Day, Sat 26, Sun 27 -> Mon 28 Dec 2099.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: cal.add_working_days(D(2099, 12, 24), 1), range(32)))
+    assert set(answers) == {D(2099, 12, 28)}
+    assert len(calls) == 2                     # the first build, then one extension
+    assert cal.reason_closed(D(2020, 12, 25)) == "Christmas Day"   # older closures kept

@@ -12,6 +12,7 @@ more years) or raise :class:`CalendarRangeError`; never a wrong answer.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -175,18 +176,20 @@ class WorkingCalendar:
             raise CalendarRangeError(f"calendar span {first_year}-{last_year} is not allowed")
         self.name = name
         self._source = source
-        self._closures: dict[date, str] = dict(closures)
+        self._closures: dict[date, str] = {}
         self._explained: dict[tuple[date, int, str], Trace] = {}
-        self._build(first_year, last_year)
+        self._extending = threading.Lock()     # screens query from worker threads
+        self._build(first_year, last_year, dict(closures))
 
     # -- construction -------------------------------------------------------------------
-    def _build(self, first_year: int, last_year: int) -> None:
+    def _build(self, first_year: int, last_year: int, closures: dict[date, str]) -> None:
+        """Index ``closures`` over the span. Readers in other threads see either the old
+        calendar or the new one: the new data is built aside, then swapped in."""
         first, last = date(first_year, 1, 1), date(last_year, 12, 31)
         upto: list[int] = []
         before: list[int] = []
         working: list[date] = []
         count = 0
-        closures = self._closures
         d = first
         one = timedelta(days=1)
         while d <= last:
@@ -196,6 +199,7 @@ class WorkingCalendar:
                 working.append(d)
             upto.append(count)
             d += one
+        self._closures = closures
         self._index = _Index(first, last, first.toordinal(), len(upto), upto, before, working,
                              len(working))
         self._explained = {}
@@ -213,11 +217,15 @@ class WorkingCalendar:
             raise CalendarRangeError(
                 f"{d.isoformat()} is outside the years omtui can count ({MIN_YEAR}-{MAX_YEAR})"
             )
-        first_year = min(idx.first.year, d.year - 5, MAX_YEAR)
-        last_year = max(idx.last.year, d.year + 5, MIN_YEAR)
-        first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
-        self._closures.update(self._source(first_year, last_year))
-        self._build(first_year, last_year)
+        with self._extending:
+            idx = self._index
+            if idx.first <= d <= idx.last:       # another thread extended it meanwhile
+                return
+            first_year = min(idx.first.year, d.year - 5, MAX_YEAR)
+            last_year = max(idx.last.year, d.year + 5, MIN_YEAR)
+            first_year, last_year = max(first_year, MIN_YEAR), min(last_year, MAX_YEAR)
+            closures = {**self._closures, **self._source(first_year, last_year)}
+            self._build(first_year, last_year, closures)
 
     @property
     def span(self) -> tuple[date, date]:
