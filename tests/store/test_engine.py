@@ -137,3 +137,33 @@ def test_bad_url_is_a_store_error():
 
     with pytest.raises(StoreError, match="nosuchdialect"):
         open_store("nosuchdialect+x://host/db")
+
+
+def test_in_memory_store_takes_turns_across_threads():
+    """Workers in several threads reading and writing one in-memory store at once."""
+    from datetime import date, timedelta
+
+    from omtui.domain.case import ContactOutcome, Event, EventType
+    from tests.store.conftest import make_case
+
+    s = open_store(":memory:", officer="t")
+    s.save_case(make_case("B000001"))
+    errors = []
+
+    def worker(k: int) -> None:
+        try:
+            for i in range(15):
+                s.add_event("B000001", Event(EventType.CONTACT, date(2026, 7, 1) + timedelta(i),
+                                             outcome=ContactOutcome.ATTENDED, note=f"{k}-{i}"))
+                s.list_cases()
+        except Exception as exc:  # collected: an assertion in a thread would be lost
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(s.get_case("B000001").events) == 2 + 4 * 15
+    assert s.verify_audit().ok

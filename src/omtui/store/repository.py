@@ -9,10 +9,11 @@ Every change is audited in its own transaction (``omtui.store.audit``).
 from __future__ import annotations
 
 import getpass
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -168,18 +169,21 @@ class SqlStore(PlanStoreMixin):
                                    expire_on_commit=False, info={"officer": self.officer})
         self._officer_known = False
         self.upgrade_result = None
+        # An in-memory database is one connection shared by every thread (StaticPool): units
+        # of work must take turns on it. A file or server database has a connection each.
+        self._turns = threading.RLock() if target.is_memory else nullcontext()
 
     # -- units of work ------------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
+        with self._turns, self._read() as session, session.begin():
             yield session
 
     def writing(self, work: Callable[[Session], T], *, retries: int = 2) -> T:
         """Run ``work(session)`` in one write transaction; retry if the database stays locked."""
         for attempt in range(retries + 1):
             try:
-                with self._write() as session, session.begin():
+                with self._turns, self._write() as session, session.begin():
                     self._ensure_officer(session)
                     result = work(session)
                 self._officer_known = True
