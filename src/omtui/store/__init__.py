@@ -12,7 +12,18 @@ import os
 
 from omtui.services import StoreError
 
-__all__ = ["open_store", "StoreError"]
+__all__ = ["open_store", "StoreError", "SqlStore", "StoreBusy", "InvalidRecord", "DuplicateCases"]
+
+_LAZY = {"SqlStore", "StoreBusy", "InvalidRecord", "DuplicateCases"}
+
+
+def __getattr__(name: str):
+    """The repository's names, imported on first use (keeps ``import omtui.store`` light)."""
+    if name in _LAZY:
+        from omtui.store import repository
+
+        return getattr(repository, name)
+    raise AttributeError(name)
 
 
 def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None = None, *,
