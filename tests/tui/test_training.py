@@ -201,3 +201,29 @@ def test_snapshot_explanation_panel_overdue_80x24(training_app, fixed_cal, snap_
 def test_snapshot_explanation_panel_overdue_160x48(training_app, fixed_cal, snap_compare):
     assert snap_compare(training_app, run_before=_run_screen("tier4-christmas", fixed_cal),
                         press=["n", "n"], terminal_size=(160, 48))
+
+
+async def test_do_it_today_records_an_explanation_for_the_failure(training_app):
+    async with training_app.run_test(size=(160, 48)) as pilot:
+        screen = await start(pilot, "woman-female-om")
+        await pilot.press("a")                                   # induction with the offer
+        await pilot.press("right_square_bracket")                # Mon 15 Mar: its deadline
+        assert training_app.today == date(2027, 3, 15)
+        await pilot.press("right_square_bracket")                # Wed 17 Mar: the failure
+        assert training_app.today == date(2027, 3, 17)
+        labels = [r[2] for r in rows(screen)]
+        assert labels[1:] == ["explanation (acceptable=true)", "contact (outcome=attended)"]
+        await pilot.press("n", "down", "a")                      # Thu 18 Mar: accept it
+        assert rows(screen)[1][0] == "✓ on time"
+        (explanation,) = [e for e in training_app.store.get_case("T100006").events
+                          if e.type.value == "explanation"]
+        assert (explanation.for_date, explanation.acceptable) == (date(2027, 3, 17), True)
+
+
+async def test_narrow_screens_say_what_happened_in_a_notification(training_app):
+    async with training_app.run_test(size=(80, 24)) as pilot:
+        await start(pilot, "ftc-explanation-day-11")
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        messages = [n.message for n in training_app._notifications]
+        assert any("Jordan misses Thursday's appointment" in m for m in messages)

@@ -609,7 +609,7 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
             # Later dates are derived on the model path: as if every expected action so far
             # had been done on its date (so a recall letter follows the recall).
             for e in expectations:
-                model = _model_event(e)
+                model = _model_event(e, state[e.crn])
                 state[e.crn] = replace(state[e.crn],
                                        events=state[e.crn].events + (model,) * e.count)
     f.raise_if_any()
@@ -624,17 +624,25 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
                     cases=tuple(cases.values()), steps=tuple(steps), notes=notes)
 
 
-def expected_event(e: Expectation, day: date) -> Event:
-    """The event that does an expected action on ``day`` (its type and ``match`` fields)."""
-    raw = {**{k: v for k, v in e.match.items() if k not in ("type", "date")},
-           "type": e.action.value, "date": day}
+def expected_event(e: Expectation, day: date, case: Case | None = None) -> Event:
+    """The event that does an expected action on ``day`` (its type and ``match`` fields).
+
+    An explanation needs the failure it explains: with ``case`` given and no ``for_date`` in
+    ``match``, it is the latest failure to comply on or before ``day``.
+    """
+    raw: dict[str, Any] = {**{k: v for k, v in e.match.items() if k not in ("type", "date")},
+                           "type": e.action.value, "date": day}
+    if e.action is EventType.EXPLANATION and "for_date" not in raw and case is not None:
+        failures = [ev.date for ev in case.events if ev.is_ftc and ev.date <= day]
+        if failures:
+            raw["for_date"] = max(failures)
     event = parse_event(raw, "model", _EventProblems(e.crn))
     return event if event is not None else Event(e.action, day)
 
 
-def _model_event(e: Expectation) -> Event:
+def _model_event(e: Expectation, case: Case) -> Event:
     """The event a model answer records for an expectation, on its due date."""
-    return expected_event(e, e.by)
+    return expected_event(e, e.by, case)
 
 
 def _same_day(value: Any, day: date) -> bool | None:

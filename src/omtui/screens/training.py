@@ -250,6 +250,7 @@ class TrainingRunScreen(Screen):
         self.rows: list[Expectation] = []
         self._synced: dict[str, int] = {}
         self._summary_shown = False
+        self._told = 0
         self.last_change: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -312,6 +313,14 @@ class TrainingRunScreen(Screen):
     def _refresh(self) -> None:
         assert self.run is not None
         self._sync()
+        if self.has_class("-narrow"):
+            # The timeline is hidden at this width: say what just happened.
+            for entry in self.run.log[self._told:]:
+                if entry.kind is EntryKind.EVENT and entry.say:
+                    self.notify(" ".join(entry.say.split()), markup=False,
+                                title=f"{entry.date.strftime('%d %b')}: {entry.text}",
+                                timeout=10)
+        self._told = len(self.run.log)
         before = {r.expectation.key: r.status for r in self.marking.results} if self.marking else {}
         self.marking = self.run.status()
         self.query_one(TrainingBanner).show(self.run.today, self.scenario.name)
@@ -415,7 +424,7 @@ class TrainingRunScreen(Screen):
             self.notify("Already done.")
             return
         e = result.expectation
-        self.run.record(e.crn, expected_event(e, self.run.today))
+        self.run.record(e.crn, expected_event(e, self.run.today, self.run.cases[e.crn]))
         self._refresh()
 
     def action_record_other(self) -> None:
