@@ -251,3 +251,12 @@ def test_a_home_visit_recorded_as_a_contact_counts(fixed_cal):
                      "date": date(2027, 1, 8)})
     home = marking.results[-1]
     assert (home.expectation.rule, home.status) == ("ns-2a5-home-visit-high-rosh", Mark.ON_TIME)
+
+
+def test_done_on_the_weekend_after_the_due_date_is_late_by_zero_working_days(fixed_cal):
+    # Allocation due Thu 24 Dec 2026; Sat 26 Dec is after it, with no working day between.
+    marking = _play("tier4-christmas", fixed_cal, {"type": "allocated", "date": date(2026, 12, 26)})
+    first = marking.results[0]
+    assert (first.status, first.late_working_days) == (Mark.LATE, 0)
+    assert first.summary() == ("done 2026-12-26, late: after the due date 2026-12-24 "
+                               "(0 working days: only non-working days between)")

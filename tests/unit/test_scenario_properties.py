@@ -49,7 +49,7 @@ def test_marks_follow_the_working_day_count(raw):
         else:
             assert r.done_on is not None and r.done_on >= e.after
             late = CAL.working_days_between(e.by, r.done_on)
-            assert (r.status is Mark.ON_TIME) == (late <= 0)
+            assert (r.status is Mark.ON_TIME) == (r.done_on <= e.by)
             assert r.late_working_days == max(late, 0)
     assert marking.passed == all(r.status is Mark.ON_TIME for r in marking.results)
 
@@ -82,3 +82,84 @@ def test_the_clock_only_moves_forward_and_logs_in_date_order(steps):
     dates = [e.date for e in run.log]
     assert dates == sorted(dates)
     assert run.today >= date(2026, 12, 24)
+
+
+# -- bad input never crashes ------------------------------------------------------------------
+
+import tomllib  # noqa: E402
+
+from omtui.domain.scenario import ScenarioError, parse_answers, parse_scenario  # noqa: E402
+from omtui.scenarios import default_rules, scenarios_dir  # noqa: E402
+
+RULES = default_rules(CAL)
+BASE = tomllib.loads((scenarios_dir() / "licence-third-failure-recall.toml").read_text("utf-8"))
+
+junk = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=12),
+                 st.dates(date(1899, 1, 1), date(2300, 1, 1)), st.lists(st.integers(), max_size=2),
+                 st.dictionaries(st.text(max_size=5), st.integers(), max_size=2))
+
+
+def _paths(node, prefix=()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield prefix + (k,)
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield prefix + (i,)
+            yield from _paths(v, prefix + (i,))
+
+
+PATHS = list(_paths(BASE))
+
+
+def _set(doc, path, value):
+    import copy
+
+    doc = copy.deepcopy(doc)
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return doc
+
+
+@settings(max_examples=120)
+@given(st.lists(st.tuples(st.sampled_from(PATHS), junk), min_size=1, max_size=3))
+def test_a_damaged_scenario_is_refused_with_reasons_never_a_crash(changes):
+    doc = BASE
+    for path, value in changes:
+        try:
+            doc = _set(doc, path, value)
+        except (KeyError, IndexError, TypeError):
+            continue
+    try:
+        scenario = parse_scenario(doc, name="damaged", rules=RULES, calendar=CAL, file="d.toml")
+    except ScenarioError as exc:
+        assert exc.problems and all(str(p).startswith("d.toml") for p in exc.problems)
+        return
+    # Still valid: it must also play.
+    ScenarioRun(scenario, CAL).play(parse_answers({}, scenario))
+
+
+row = st.fixed_dictionaries(
+    {"type": st.sampled_from([t.value for t in EventType] + ["nonsense"]),
+     "date": st.one_of(st.dates(date(2020, 1, 1), date(2300, 12, 31)), st.text(max_size=10))},
+    optional={"crn": st.sampled_from(["T100004", "X999999", "bad"]),
+              "outcome": st.sampled_from(["ftc", "attended", "maybe"]),
+              "for_date": st.dates(date(2026, 1, 1), date(2028, 1, 1)),
+              "acceptable": junk, "purpose": st.text(max_size=8)})
+
+
+@settings(max_examples=150)
+@given(st.lists(st.one_of(row, st.dictionaries(st.text(max_size=6), junk, max_size=4)),
+                max_size=5))
+def test_damaged_answers_are_refused_with_reasons_never_a_crash(rows):
+    scenario = parse_scenario(BASE, name="licence-third-failure-recall", rules=RULES,
+                              calendar=CAL, file="s.toml")
+    try:
+        acts = parse_answers({"actions": rows}, scenario, file="a.toml")
+    except ScenarioError as exc:
+        assert exc.problems and all(str(p).startswith("a.toml") for p in exc.problems)
+        return
+    ScenarioRun(scenario, CAL).play(acts)

@@ -169,3 +169,20 @@ def test_train_without_a_subcommand_opens_training_mode_without_the_database(tmp
     assert "TRAINING" in training.store.describe()
     assert isinstance(training.clock, SimulatedClock)
     assert not db.exists()                       # the live database was never opened
+
+
+def test_an_answer_dated_far_in_the_future_is_bad_input(tmp_path):
+    answers = tmp_path / "far.toml"
+    answers.write_text('[[actions]]\ntype = "warning"\ndate = 2250-01-01\n', "utf-8")
+    code, _, err = train("run", "ftc-explanation-day-11", "--answers", str(answers))
+    assert code == 2
+    assert err.strip() == ("omtui: far.toml: actions[0]: date: 2250-01-01 is more than 5 years "
+                           "after the scenario ends (2027-02-19)")
+
+
+def test_the_headless_runner_never_touches_the_database(tmp_path):
+    db = tmp_path / "live.sqlite"
+    result = CliRunner().invoke(app, ["--db", str(db), "train", "run", "tier4-christmas",
+                                      "--answers", str(ANSWERS / "tier4-christmas.toml")])
+    assert result.exit_code == 0
+    assert not db.exists()

@@ -656,6 +656,10 @@ def _types() -> str:
     return ", ".join(t.value for t in EventType)
 
 
+#: An answer dated later than this after the scenario's end is a typing mistake, not an action.
+MAX_YEARS_AFTER_END = 5
+
+
 def parse_answers(raw: Any, scenario: Scenario, *, file: str = "answers") -> list[Action]:
     """The trainee's recorded actions, checked against the scenario; raises ScenarioError."""
     f = _Faults(file)
@@ -695,6 +699,11 @@ def parse_answers(raw: Any, scenario: Scenario, *, file: str = "answers") -> lis
         if event.date < scenario.start:
             f.add(where, "date", f"{event.date.isoformat()} is before the scenario starts "
                                  f"({scenario.start.isoformat()})")
+            continue
+        if (event.date - scenario.end).days > MAX_YEARS_AFTER_END * 366:
+            f.add(where, "date", f"{event.date.isoformat()} is more than "
+                                 f"{MAX_YEARS_AFTER_END} years after the scenario ends "
+                                 f"({scenario.end.isoformat()})")
             continue
         actions.append(Action(i, crn, event))
     f.raise_if_any()
@@ -742,6 +751,9 @@ class CheckpointResult:
         if self.status is Mark.ON_TIME:
             return f"done {self.done_on.isoformat()}, on time"
         if self.status is Mark.LATE:
+            if not self.late_working_days:
+                return (f"done {self.done_on.isoformat()}, late: after the due date "
+                        f"{e.by.isoformat()} (0 working days: only non-working days between)")
             return (f"done {self.done_on.isoformat()}, late by {self.late_working_days} "
                     f"working day(s)")
         if self.status is Mark.OVERDUE:
@@ -863,7 +875,7 @@ def mark(scenario: Scenario, actions: Sequence[Action], calendar: WorkingCalenda
             a = assigned[e.key][-1] if e.key in assigned else None
             if a is not None:
                 late = calendar.working_days_between(e.by, a.date)
-                if late > 0:
+                if a.date > e.by:      # after the due date, even on a non-working day
                     results.append(CheckpointResult(scenario.name, cp.name, e, Mark.LATE,
                                                     a.date, late, a.index))
                 else:
