@@ -186,3 +186,18 @@ def test_the_headless_runner_never_touches_the_database(tmp_path):
                                       "--answers", str(ANSWERS / "tier4-christmas.toml")])
     assert result.exit_code == 0
     assert not db.exists()
+
+
+def test_a_yaml_scenario_without_pyyaml_says_so(tmp_path):
+    # PyYAML is not a dependency; when it is installed YAML is read instead.
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("PyYAML installed: YAML scenarios are read")
+    path = tmp_path / "s.yaml"
+    path.write_text("title: x\n", "utf-8")
+    code, _, err = train("run", str(path), "--answers", str(empty(tmp_path)))
+    assert code == 2
+    assert err.strip() == "omtui: " + str(path) + ": YAML scenarios need PyYAML installed; use TOML"
