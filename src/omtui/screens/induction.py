@@ -247,6 +247,8 @@ class InductionScreen(Screen):
         if status.done:
             t.append(" - ctrl+s saves and completes the induction due item", style="bold")
         lines = status.missing_lines()
+        lines = ([x for x in lines if not x.startswith("not ticked")]       # the date first
+                 + [x for x in lines if x.startswith("not ticked")])
         shown = 2 if self.app.size.height < 36 else 6
         for line in lines[:shown]:
             t.append("\n  - ")

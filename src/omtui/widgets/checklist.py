@@ -74,6 +74,7 @@ class ChecklistView(OptionList):
     def show(self, items: Sequence[ChecklistItem], record: InductionRecord) -> None:
         """Show ``items`` grouped, ticks and notes from ``record``; the cursor stays put."""
         keep = self.highlighted_option.id if self.highlighted_option is not None else None
+        same = tuple(items) == self.items and self.option_count > 0
         self.items = tuple(items)
         options: list[Option] = []
         for group in GROUPS:
@@ -87,6 +88,12 @@ class ChecklistView(OptionList):
             for item in members:
                 entry = record.entry(item.id)
                 options.append(Option(item_prompt(item, entry.ticked, entry.note), id=item.id))
+        if same:                               # a tick or a note: new prompts, same list
+            for option in options:
+                old = self.get_option(option.id)
+                if str(old.prompt) != str(option.prompt):
+                    self.replace_option_prompt(option.id, option.prompt)
+            return
         self.set_options(options)
         ids = [o.id for o in options]
         if keep in ids:
