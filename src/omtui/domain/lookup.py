@@ -110,21 +110,29 @@ def _subsequence_span(needle: str, hay: str) -> int:
     return pos - (first or 0) + 1
 
 
-def token_score(q: str, t: str) -> int:
-    """How well query token ``q`` matches name token ``t`` (0: not at all)."""
+def token_score(q: str, t: str, qset: frozenset[str] | None = None,
+                tset: frozenset[str] | None = None) -> int:
+    """How well query token ``q`` matches name token ``t`` (0: not at all).
+
+    ``qset``/``tset`` (the letters of each) let a caller skip the edit-distance work: each
+    edit can bring at most one missing letter into ``t``, so more missing letters than edits
+    allowed means no fuzzy match."""
     if q == t:
         return EXACT
     if t.startswith(q):
         return PREFIX
-    if len(q) >= 4:
-        limit = 1 if len(q) < 7 else 2
-        if _within(q, t, limit):
-            return FUZZY
-        if len(t) > len(q) and _within(q, t[:len(q)], 1):
-            return FUZZY_PREFIX
-    if len(q) >= 3 and q[0] == t[0] and _is_subsequence(q, t):
+    lq = len(q)
+    if lq >= 4:
+        limit = 1 if lq < 7 else 2
+        missing = len((qset or frozenset(q)) - (tset or frozenset(t)))
+        if missing <= limit:
+            if abs(len(t) - lq) <= limit and _within(q, t, limit):
+                return FUZZY
+            if missing <= 1 and len(t) > lq and _within(q, t[:lq], 1):
+                return FUZZY_PREFIX
+    if lq >= 3 and q[0] == t[0] and _is_subsequence(q, t):
         return SUBSEQ
-    if len(q) >= 2 and q in t:
+    if lq >= 2 and q in t:
         return SUBSTR
     return 0
 
@@ -145,6 +153,8 @@ class LookupIndex:
         self._folded_crns: list[str] = []
         self._name_tokens: list[tuple[str, ...]] = []
         self._vocab: dict[str, list[int]] = {}
+        self._letters: dict[str, frozenset[str]] = {}
+        self._memo: dict[str, dict[int, int]] = {}
         self._joined: list[str] = []
         for crn, name in entries:
             i = len(self._crns)
@@ -156,6 +166,7 @@ class LookupIndex:
             self._joined.append("".join(tokens(name)))
             for t in set(toks):
                 self._vocab.setdefault(t, []).append(i)
+        self._letters = {t: frozenset(t) for t in self._vocab}
 
     def __len__(self) -> int:
         return len(self._crns)
@@ -177,16 +188,7 @@ class LookupIndex:
                         scores[i] = CRN_PREFIX
                 if scores:
                     return self._ranked(scores, limit)
-        per_token: list[dict[int, int]] = []
-        for q in q_tokens:
-            best: dict[int, int] = {}
-            for t, ids in self._vocab.items():
-                s = token_score(q, t)
-                if s:
-                    for i in ids:
-                        if s > best.get(i, 0):
-                            best[i] = s
-            per_token.append(best)
+        per_token = [self._token_matches(q) for q in q_tokens]
         candidates = set(per_token[0])
         for best in per_token[1:]:
             candidates &= set(best)
@@ -207,6 +209,26 @@ class LookupIndex:
                         scores[i] = ((SUBSEQ - 10) * len(joined_q) / span
                                      - 0.01 * (len(joined) - span))
         return self._ranked(scores, limit)
+
+    def _token_matches(self, q: str) -> dict[int, int]:
+        """{entry: best score} for one query token (remembered: typing a name re-asks the
+        words already typed)."""
+        found = self._memo.get(q)
+        if found is not None:
+            return found
+        best: dict[int, int] = {}
+        qset = frozenset(q)
+        letters = self._letters
+        for t, ids in self._vocab.items():
+            s = token_score(q, t, qset, letters[t])
+            if s:
+                for i in ids:
+                    if s > best.get(i, 0):
+                        best[i] = s
+        if len(self._memo) > 512:
+            self._memo.clear()
+        self._memo[q] = best
+        return best
 
     def _ranked(self, scores: dict[int, float], limit: int) -> list[Match]:
         order = sorted(scores, key=lambda i: (-scores[i], self._names[i].casefold(), self._crns[i]))
