@@ -189,7 +189,7 @@ class ContactLogScreen(Screen):
         table = self.table
         table.add_column("Date", key="date", width=15)
         table.add_column("Time", key="time", width=5)
-        table.add_column("Entry", key="what", width=34)
+        table.add_column("Entry", key="what", width=28)
         table.add_column("Status", key="status", width=8)
         table.add_column("Note", key="note")
         table.loading = True

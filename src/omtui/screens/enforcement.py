@@ -132,8 +132,8 @@ class EnforcementScreen(Screen):
         table = self.failures_table
         table.add_column("Failure", key="date", width=10)
         table.add_column("Clock ends", key="end", width=10)
-        table.add_column("Left", key="left", width=15)
-        table.add_column("Status", key="status", width=16)
+        table.add_column("Left", key="left", width=17)
+        table.add_column("Status", key="status", width=15)
         table.add_column("At the deadline", key="next")
         table.loading = True
         self.load()

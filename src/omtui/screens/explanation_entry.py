@@ -55,16 +55,16 @@ class ExplanationEntryScreen(ModalScreen[Event | None]):
     DEFAULT_CSS = """
     ExplanationEntryScreen { align: center middle; }
     ExplanationEntryScreen > #expl-box {
-        width: 100; max-width: 100%; height: 100%;
+        width: 100; max-width: 100%; height: auto; max-height: 100%;
         border: round $primary; background: $surface; padding: 0 1;
     }
     ExplanationEntryScreen .row { height: auto; }
     ExplanationEntryScreen .label { width: 10; color: $text-muted; }
     ExplanationEntryScreen Input { width: 1fr; }
     ExplanationEntryScreen KeyPicker { width: 1fr; }
-    ExplanationEntryScreen SelectionList { height: auto; max-height: 10; border: none; }
+    ExplanationEntryScreen SelectionList { height: auto; max-height: 8; border: none; }
     ExplanationEntryScreen #expl-extenuating { height: 4; }
-    ExplanationEntryScreen #expl-fields { height: 1fr; }
+    ExplanationEntryScreen #expl-fields { height: auto; max-height: 1fr; }
     ExplanationEntryScreen #ext-row.-hidden { display: none; }
     """
 
@@ -109,8 +109,8 @@ class ExplanationEntryScreen(ModalScreen[Event | None]):
                                          id="expl-factors")
                 with Vertical(id="ext-row", classes="row -hidden"):
                     yield Label("Extenuating circumstances (needed: received after day 10)")
+                    yield FieldError(id="error-extenuating")
                     yield TextArea(id="expl-extenuating", soft_wrap=True, tab_behavior="focus")
-                yield FieldError(id="error-extenuating")
             yield FieldError(id="error-form")
         yield Footer()
 

@@ -1,0 +1,55 @@
+"""Snapshots of the enforcement screen and its forms at 80x24 and 160x48."""
+
+from __future__ import annotations
+
+import pytest
+
+from omtui.app import OmtuiApp
+from omtui.screens.enforcement import EnforcementScreen
+from omtui.services import InMemoryStore
+
+from contact_fixtures import enforcement_cases
+from tui_helpers import TODAY, settle
+
+SIZES = [(80, 24), (160, 48)]
+
+
+@pytest.fixture
+def app(fixed_cal) -> OmtuiApp:
+    store = InMemoryStore(enforcement_cases(), label="test store")
+    return OmtuiApp(clock=lambda: TODAY, calendar=fixed_cal, store=store, officer="Tess Officer")
+
+
+def open_enforcement(crn: str, *keys: str):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(EnforcementScreen(crn))
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_enforcement_licence(app, snap_compare, size):
+    # E100003: open failure, the next warning is the senior manager's, a spent warning
+    assert snap_compare(app, run_before=open_enforcement("E100003"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_enforcement_breach_due(app, snap_compare, size):
+    # E100002: a CO's second failure within 12 months leads to breach
+    assert snap_compare(app, run_before=open_enforcement("E100002"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_explanation_form_late(app, snap_compare, size):
+    # E100005: the clock ended; acceptable without circumstances is refused at the field
+    keys = ("x", "tab", "tab", "a", *"Was abroad", "ctrl+s")
+    assert snap_compare(app, run_before=open_enforcement("E100005", *keys), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_warning_letter(app, snap_compare, size):
+    assert snap_compare(app, run_before=open_enforcement("E100003", "w"), terminal_size=size)
