@@ -377,7 +377,7 @@ class ObjectiveForm(FieldForm):
             name, reason = _field_of(problem)
             if name == "id":
                 name = ""
-            if reason == "is missing" and name == "what":
+            if name == "what" and reason in ("is missing", "is empty"):
                 reason = "is empty: say what will be done"
             errors.setdefault(name, []).append(reason)
         warnings: dict[str, list[str]] = {}
