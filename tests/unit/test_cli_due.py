@@ -207,3 +207,11 @@ def test_fast_json_is_exactly_item_json(fixed_cal):
             assert json.loads(writer.text(item)) == item_json(item)
             n += 1
     assert n > 20
+
+
+def test_due_never_creates_a_database(tmp_path):
+    missing = tmp_path / "nothing-here.sqlite"
+    r = run("due", "--db", str(missing), "--today", "2026-11-23")
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert not missing.exists()

@@ -84,7 +84,8 @@ def _store_cases(ctx: typer.Context, db: str | None) -> list:
     except ImportError:
         fail("the database store is not available in this build: use --cases FILE.json")
     try:
-        store = open_store(db, options(ctx).officer)
+        # A read-only job: never create a database or migrate one as a side effect.
+        store = open_store(db, options(ctx).officer, upgrade=False, create=False)
         try:
             return list(store.list_cases())
         finally:
