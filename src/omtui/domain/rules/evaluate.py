@@ -51,7 +51,7 @@ class CaseView:
     """A case as of today: events indexed by type (only those on or before today), facts."""
 
     __slots__ = ("case", "today", "by_type", "dates", "facts", "terminated_on", "release_day",
-                 "_matching", "_keys")
+                 "_matching", "_keys", "_case_anchors")
 
     def __init__(self, case: Case, today: date):
         self.case, self.today = case, today
@@ -68,6 +68,7 @@ class CaseView:
         self.dates: dict[EventType, list[date]] = {}
         self._matching: dict[int, list[Event]] = {}
         self._keys: dict[EventType, frozenset[str]] = {}
+        self._case_anchors: dict[str, tuple[date, str, Event | None] | None] | None = None
         releases = by_type.get(EventType.RELEASE)
         last_release = releases[-1].date if releases else None
         release_date = case.release_date
@@ -178,24 +179,28 @@ class CaseView:
         if anchor.pattern is not None:
             e = self.latest(anchor.pattern)
             return (e.date, anchor.label, e) if e else None
+        found = self._case_anchors
+        if found is None:
+            found = self._case_anchors = self._compute_case_anchors()
+        return found.get(anchor.name)
+
+    def _compute_case_anchors(self) -> dict[str, tuple[date, str, Event | None] | None]:
         case = self.case
-        name = anchor.name
-        if name == "sentence":
-            return case.sentence_date, "sentence", None
-        if name == "commencement":
-            return case.commencement, "commencement", None
-        if name == "release":
-            releases = self.by_type.get(EventType.RELEASE)
-            if releases:
-                return releases[-1].date, "release", releases[-1]
-            if case.release_date is not None and case.release_date <= self.today:
-                return case.release_date, "release (release date)", None
-            return None
-        if name == "release_date":
-            return (case.release_date, "release date", None) if case.release_date else None
-        if name == "end_date":
-            return (case.end_date, "end date", None) if case.end_date else None
-        return None
+        releases = self.by_type.get(EventType.RELEASE)
+        if releases:
+            release = (releases[-1].date, "release", releases[-1])
+        elif case.release_date is not None and case.release_date <= self.today:
+            release = (case.release_date, "release (release date)", None)
+        else:
+            release = None
+        return {
+            "sentence": (case.sentence_date, "sentence", None),
+            "commencement": (case.start_date or case.sentence_date, "commencement", None),
+            "release": release,
+            "release_date": ((case.release_date, "release date", None)
+                             if case.release_date else None),
+            "end_date": (case.end_date, "end date", None) if case.end_date else None,
+        }
 
 
 _event_date = attrgetter("date")
