@@ -13,7 +13,7 @@ from datetime import date
 
 from omtui.domain.case import Case, Rosh
 from omtui.domain.due import DueItem, Status
-from omtui.domain.lookup import fold, name_tokens, tokens
+from omtui.domain.lookup import name_tokens, tokens
 
 #: Known case flags: (short code for the table, words for the header and help).
 KNOWN_FLAGS: dict[str, tuple[str, str]] = {
@@ -96,7 +96,7 @@ def build_row(case: Case, items: Iterable[DueItem], *, pending: bool = False) ->
     open_items = [i for i in ordered if i.is_open]
     overdue = sum(1 for i in open_items if i.status is Status.OVERDUE)
     soon = sum(1 for i in open_items if i.status is Status.DUE_SOON)
-    hay = " ".join((case.crn.casefold(), *name_tokens(case.name), fold(case.name)))
+    hay = " ".join((case.crn.casefold(), *name_tokens(case.name)))
     return CaseRow(case, ordered, case_flags(case), open_items[0] if open_items else None,
                    overdue, soon, hay, pending)
 

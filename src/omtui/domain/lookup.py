@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Letters that NFKD leaves alone but people type without the diacritic or ligature.
 _EXTRA_FOLD = str.maketrans({
@@ -56,6 +57,7 @@ def romanised(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=50_000)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The tokens a name is indexed under: its own words and, when it is not plain ASCII, the
     words of its romanised form."""

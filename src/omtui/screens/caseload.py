@@ -131,11 +131,12 @@ class CaseloadScreen(Screen):
         worker = get_current_worker()
         try:
             cases = app.store.list_cases()
-            index = CaseloadIndex({c.crn: c for c in cases},
-                                  LookupIndex((c.crn, c.name) for c in cases))
             if len(cases) >= PROGRESSIVE_FROM:
                 first = [build_row(c, (), pending=True) for c in cases]
-                app.call_from_thread(self._loaded, first, index, [], final=False)
+                app.call_from_thread(self._loaded, first, None, [], final=False)
+            index = CaseloadIndex({c.crn: c for c in cases},
+                                  LookupIndex((c.crn, c.name) for c in cases))
+            app.call_from_thread(self._index_ready, index)
 
             def bad(case: Case, exc: Exception) -> None:
                 problems.append(f"{case.crn}: due dates not worked out ({exc})")
@@ -166,19 +167,25 @@ class CaseloadScreen(Screen):
         self.working = None
         self._show_status(message="caseload not loaded (r to retry)")
 
-    def _loaded(self, rows: list[CaseRow], index: CaseloadIndex, problems: list[str],
+    def _index_ready(self, index: CaseloadIndex) -> None:
+        """The look-up and the palette can search the caseload from now on."""
+        self.app.caseload_index = index
+
+    def _loaded(self, rows: list[CaseRow], index: CaseloadIndex | None, problems: list[str],
                 final: bool = True) -> None:
         # Keep the cursor on its case when the officer has moved it; else start at the top.
         keep = bool(self.all_rows) and self.table.cursor_row > 0
         self.all_rows = rows
         self.problems = problems
-        self.app.caseload_index = index
+        if index is not None:
+            self.app.caseload_index = index
         self.working = None if final else (0, len(rows))
         self._sorted = sort_rows(rows, self.sort_mode)
         self.table.loading = False
         self.loaded = True
         self.apply_view(keep_cursor=keep)
-        self._show_outcomes_to_record(index)
+        if index is not None:
+            self._show_outcomes_to_record(index)
         if problems:
             self.notify("\n".join(problems[:5]) + (f"\n(+{len(problems) - 5} more)"
                                                     if len(problems) > 5 else ""),
