@@ -245,7 +245,7 @@ def test_plan_copy_two_days_after_plan(fixed_cal, book):
     c = make(sentence_date="2026-12-01", events=[
         {"type": "plan_completed", "date": "2026-12-24"}])
     item = one(c, "2026-12-24", fixed_cal, book, "ns-2c4-plan-copy")
-    assert item.due == D("2026-12-30") and item.day0_label == "plan completed(plan!=risk management)"
+    assert item.due == D("2026-12-30") and item.day0_label == "plan completed"
 
 
 # -- reviews ----------------------------------------------------------------------------------------
@@ -371,6 +371,7 @@ def test_correspondence_each_letter_gets_a_reply_deadline(fixed_cal, book):
                    key=lambda i: i.day0)
     assert [(i.due, i.status) for i in found] == [(D("2027-01-07"), Status.DONE),
                                                   (D("2027-01-18"), Status.OVERDUE)]
+    assert found[0].day0_label == "contact (contact type letter, direction in)"
 
 
 def test_psr_to_prison_hdc_and_rotl(fixed_cal, book):

@@ -130,8 +130,15 @@ class Anchor:
     label: str = field(default="", init=False, compare=False)
 
     def __post_init__(self) -> None:
-        text = self.name if self.pattern is None else str(self.pattern)
-        object.__setattr__(self, "label", text.replace("_", " "))
+        if self.pattern is None:
+            text = self.name.replace("_", " ")
+        else:
+            text = self.pattern.type.label
+            shown = [f"{k.replace('_', ' ')} {v.replace('_', ' ')}"
+                     for k, op, v in self.pattern.fields if op == "="]
+            if shown:
+                text += f" ({', '.join(shown)})"
+        object.__setattr__(self, "label", text)
 
 
 @dataclass(frozen=True)
