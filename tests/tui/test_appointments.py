@@ -30,9 +30,9 @@ def app(store, fixed_cal) -> OmtuiApp:
 
 
 async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
+    """Press the keys as a person would (no waiting between them), then let workers finish."""
+    await pilot.press(*keys)
+    await settle(pilot)
 
 
 async def test_a_weekly_series_warns_about_christmas_and_saves_appointments(app, store):

@@ -38,9 +38,9 @@ def app(store, fixed_cal) -> OmtuiApp:
 
 
 async def press(pilot, *keys: str) -> None:
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
+    """Press the keys as a person would (no waiting between them), then let workers finish."""
+    await pilot.press(*keys)
+    await settle(pilot)
 
 
 async def open_enforcement(pilot, crn: str) -> EnforcementScreen:

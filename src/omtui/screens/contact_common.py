@@ -40,6 +40,15 @@ def taxonomy() -> tuple[OutcomeTaxonomy, str | None]:
     return found
 
 
+def cached_taxonomy() -> tuple[OutcomeTaxonomy, str | None] | None:
+    """The taxonomy if it was already read (no file access), else None."""
+    from omtui.paths import user_config_dir
+
+    key = (os.environ.get("OMTUI_OUTCOMES", ""), str(user_config_dir()))
+    with _lock:
+        return _taxonomies.get(key)
+
+
 def enforcement_policy(app: Any) -> Any:
     """The enforcement policy of the app's rule book (None when the book has none)."""
     return getattr(app.rule_book, "enforcement", None)

@@ -35,7 +35,13 @@ from omtui.domain.outcomes import (
     contact_from_form,
 )
 from omtui.messages import CaseChanged
-from omtui.screens.contact_common import options, read_date, read_time, taxonomy
+from omtui.screens.contact_common import (
+    cached_taxonomy,
+    options,
+    read_date,
+    read_time,
+    taxonomy,
+)
 from omtui.widgets.key_picker import FieldError, KeyPicker
 from omtui.widgets.text import literal, long_date
 
@@ -119,8 +125,12 @@ class ContactEntryScreen(ModalScreen[Event | None]):
             if at is not None:
                 self.query_one("#entry-time", Input).value = format_entry_time(at)
         if self.taxonomy is None:
-            self.query_one("#entry-pickers").loading = True
-            self._load_taxonomy()
+            cached = cached_taxonomy()
+            if cached is not None:
+                self._build_pickers(*cached)
+            else:
+                self.query_one("#entry-pickers").loading = True
+                self._load_taxonomy()
         else:
             self._build_pickers(self.taxonomy, None)
 
