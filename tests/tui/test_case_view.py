@@ -180,3 +180,19 @@ async def test_another_issue_can_add_a_tab(make_app, monkeypatch):
         await open_case(pilot, "X100001")
         assert seen and seen[-1].case.crn == "X100001" and seen[-1].today == TODAY
         assert seen[-1].items[0].status.value == "overdue"
+
+
+async def test_f1_on_the_case_view_explains_tabs_and_keys(app):
+    from omtui.screens.help import HelpScreen
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_case(pilot, "X100001")
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = {(k, d) for k, d, _m, _w in app.screen.rows}
+        assert ("e", "Explain") in keys and ("esc", "Back") in keys
+        from textual.widgets import Static
+        shown = "\n".join(str(w.content) for w in app.screen.query(Static))
+        assert "1-5 jump to them" in shown
+        assert "✗" in shown and "overdue" in shown

@@ -160,13 +160,15 @@ class ContactsPane(CasePane):
 def _plan_pane() -> CasePane:
     return DueItemsPane(title="Plan", select=is_plan,
                         events=lambda c: c.events_of(*PLAN_EVENTS),
-                        note="Assessment, sentence plan and review deadlines.")
+                        note="Assessment, sentence plan and review deadlines. "
+                             "p opens the sentence-plan builder.")
 
 
 def _induction_pane() -> CasePane:
     return DueItemsPane(title="Induction", select=is_induction,
                         events=lambda c: c.events_of(*INDUCTION_EVENTS),
-                        note="Allocation, first contact, induction and home-visit deadlines.")
+                        note="Allocation, first contact, induction and home-visit deadlines. "
+                             "i opens the induction checklist.")
 
 
 def _enforcement_pane() -> CasePane:
@@ -181,6 +183,12 @@ class CaseViewScreen(Screen):
     """A case: header, then tabs. Escape goes back."""
 
     AUTO_FOCUS = "DueTable"
+    HELP = (
+        "The header has the case's key facts, the OM and the risk flags. Tabs: Due (every "
+        "due item), Contacts, Plan, Induction, Enforcement; 1-5 jump to them. On a due item, "
+        "e or Enter explains its date: rule, source section, day 0, each day counted or "
+        "skipped and why, and what will satisfy it. Tab titles count open items and overdue ones."
+    )
 
     #: (tab id, title, factory) in display order. Extend with :meth:`register_tab`.
     TABS: list[tuple[str, str, TabFactory]] = [
@@ -203,7 +211,16 @@ class CaseViewScreen(Screen):
         Binding("4", "tab(3)", "Induction", show=False, id="case.tab-4", tooltip="Induction tab."),
         Binding("5", "tab(4)", "Enforcement", show=False, id="case.tab-5",
                 tooltip="Enforcement tab."),
-        # `c` is reserved for the contact log (quick entry for this case).
+        Binding("c", "log_contact", "Log contact", id="contact.log",
+                tooltip="Quick entry: log a contact for this case."),
+        Binding("l", "contact_log", "Contact log", id="contact.open-log",
+                tooltip="The contact log: every entry, appointments, contact level, search."),
+        Binding("f", "enforcement", "Enforcement", id="enforcement.open",
+                tooltip="Failures to comply with their day-10 clocks, warnings, breach, recall."),
+        Binding("p", "plan", "Plan", id="plan.open", show=False,
+                tooltip="The sentence-plan builder: objectives, gaps, plan due dates, reviews."),
+        Binding("i", "induction", "Induction", id="induction.open", show=False,
+                tooltip="The induction checklist: tick, note, date; re-induction prompts."),
     ]
 
     @classmethod
@@ -294,6 +311,32 @@ class CaseViewScreen(Screen):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_log_contact(self) -> None:
+        from omtui.screens.contact_entry import ContactEntryScreen
+
+        name = self.context.case.name if self.context is not None else ""
+        self.app.push_screen(ContactEntryScreen(self.crn, name))
+
+    def action_contact_log(self) -> None:
+        from omtui.screens.contact_log import ContactLogScreen
+
+        self.app.push_screen(ContactLogScreen(self.crn))
+
+    def action_enforcement(self) -> None:
+        from omtui.screens.enforcement import EnforcementScreen
+
+        self.app.push_screen(EnforcementScreen(self.crn))
+
+    def action_plan(self) -> None:
+        from omtui.screens.plan_builder import PlanBuilderScreen
+
+        self.app.push_screen(PlanBuilderScreen(self.crn))
+
+    def action_induction(self) -> None:
+        from omtui.screens.induction import InductionScreen
+
+        self.app.push_screen(InductionScreen(self.crn))
 
     def action_tab(self, index: int) -> None:
         if 0 <= index < len(self.TABS):

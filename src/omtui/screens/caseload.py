@@ -54,6 +54,15 @@ class CaseloadScreen(Screen):
     """Home screen: every case of the officer, overdue first."""
 
     AUTO_FOCUS = "CaseloadTable"
+    HELP = (
+        "Cases are sorted overdue first, then by the date of their next due item. "
+        "Filter words (all must match): part of a name or CRN (accents and case ignored; "
+        "Cyrillic, Greek or Chinese names also by their Latin reading), 'overdue', 'soon', "
+        "'t4' or 'tier 4', 'ppo', 'mappa'. Flags: PPO prolific and priority offender; "
+        "MAPPA L2 (M2 on narrow screens) MAPPA level; CP child concerns or protection; "
+        "SG safeguarding; VC victim contact; DA domestic abuse. Large caseloads show their "
+        "rows first and their due items when worked out (see the status line)."
+    )
     BINDINGS = [
         Binding("enter", "open_case", "Open", id="case.open",
                 tooltip="Open the highlighted case."),

@@ -84,6 +84,10 @@ def explanation_text(item: DueItem, today: date, styles: StatusStyles | None = N
 class ExplainScreen(ModalScreen[None]):
     """The explanation of one due item, over the case view."""
 
+    HELP = ("Day 0 is the event; working days are counted Monday to Friday, skipping bank "
+            "holidays and office closures (NS Interpretation Note 9). Weeks and months are "
+            "calendar time. The table lists every day counted or skipped and why.")
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="explain.close",
                 tooltip="Close the explanation and go back to the case."),

@@ -29,6 +29,13 @@ MAX_RESULTS = 20
 
 class LookupScreen(Screen):
     AUTO_FOCUS = "#lookup-query"
+    HELP = (
+        "Type a name or CRN: accents and case do not matter, typos and initials run together "
+        "('jsmth') are forgiven, and Cyrillic, Greek or Chinese names are found in their own "
+        "script or by their Latin reading. Up and down choose a match; Enter opens the case. "
+        "Open failures to comply show the end of the 10th working day after the failure "
+        "(NS 2f.4) and what happens then; warnings count over the last 12 months."
+    )
     BINDINGS = [
         Binding("escape", "close", "Back", id="lookup.close",
                 tooltip="Close the look-up and go back."),
