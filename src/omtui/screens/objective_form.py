@@ -170,7 +170,6 @@ class FieldForm(ModalScreen[Any]):
     def _after_mount(self) -> None:
         self._ready = True
         self.show_messages()
-        self.query_one(f"#f-{self.FIELDS[0]}").focus()
 
     # values -------------------------------------------------------------------------------
     def values(self) -> dict[str, Any]:
@@ -296,6 +295,7 @@ class ObjectiveForm(FieldForm):
     """Add or edit one objective; returns the :class:`Objective` (or None)."""
 
     FIELDS = OBJECTIVE_FIELDS
+    AUTO_FOCUS = "#f-what"          # focused as the form opens: no typed key is lost
 
     def __init__(self, ctx: FormContext, objective: Objective | None = None,
                  values: Mapping[str, Any] | None = None, objective_id: str | None = None) -> None:
@@ -408,6 +408,7 @@ class PlanDetailsForm(FieldForm):
 
     FIELDS = DETAIL_FIELDS
     TITLE_TEXT = "Plan details"
+    AUTO_FOCUS = "#f-review_date"
 
     def __init__(self, ctx: FormContext, values: Mapping[str, Any] | None = None,
                  suggested_review: tuple[date, str] | None = None) -> None:
