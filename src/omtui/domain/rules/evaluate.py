@@ -388,13 +388,41 @@ def evaluate_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rul
     facts = view.facts
     memo = memo_for(calendar)
     out: list[DueItem] = []
-    for group in book.rules:
-        versions = group.versions
-        rule = versions[0] if len(versions) == 1 else _version_for(group, view)
-        if not rule.when.test(facts):
-            continue
+    for rule in _applicable(book, view):
         items, _ = _rule_items(rule, view, memo)
         out.extend(items)
+    return out
+
+
+_MAX_APPLICABLE = 20_000
+
+
+def _applicable(book: RuleBook, view: CaseView) -> tuple[Rule, ...] | list[Rule]:
+    """The rules whose condition holds for this case, in book order. Cases with the same
+    condition facts share the answer (cached on the book); a rule with several versions is
+    chosen per case (its version depends on day 0)."""
+    facts = view.facts
+    key = tuple([facts[name] for name in book.condition_facts])
+    cache = book.applicable_cache
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= _MAX_APPLICABLE:
+            cache.clear()
+        chosen = tuple(group.versions[0] if len(group.versions) == 1 else group
+                       for group in book.rules
+                       if len(group.versions) > 1 or group.versions[0].when.test(facts))
+        dynamic = any(isinstance(r, RuleVersions) for r in chosen)
+        found = cache[key] = (chosen, dynamic)
+    chosen, dynamic = found
+    if not dynamic:
+        return chosen
+    out = []
+    for r in chosen:
+        if isinstance(r, RuleVersions):
+            r = _version_for(r, view)
+            if not r.when.test(facts):
+                continue
+        out.append(r)
     return out
 
 

@@ -240,9 +240,19 @@ class RuleBook:
     contact_levels: Any = None
     enforcement: Any = None
     _by_id: dict[str, RuleVersions] = field(default_factory=dict, compare=False, repr=False)
+    #: the facts any condition reads (the key of the applicability cache)
+    condition_facts: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    #: condition facts -> the single-version rules that apply (the same for many cases)
+    applicable_cache: dict[tuple, tuple[tuple, bool]] = field(default_factory=dict,
+                                                              compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({r.id: r for r in self.rules})
+        used: set[str] = set()
+        for group in self.rules:
+            for rule in group.versions:
+                used |= rule.when.facts_used
+        object.__setattr__(self, "condition_facts", tuple(sorted(used)))
 
     def rule(self, rule_id: str) -> Rule | None:
         found = self._by_id.get(rule_id)
