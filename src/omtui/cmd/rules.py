@@ -29,13 +29,14 @@ def _rulebook(extra: list[str] | None):
 
     try:
         return load_rulebook(extra) if extra else default_packs()
-    except (PackError, RulePackFileError) as exc:
-        problems = getattr(exc, "problems", None)
-        if problems:
-            for p in problems[1:]:
-                typer.echo(f"omtui: {p}", err=True)
-            fail(f"bad rule pack: {problems[0]}")
+    except PackError as exc:
+        for p in exc.problems[1:]:
+            typer.echo(f"omtui: {p}", err=True)
+        fail(f"bad rule pack: {exc.problems[0]}" if exc.problems else f"bad rule pack: {exc}")
+    except RulePackFileError as exc:
         fail(str(exc))
+    except ValueError as exc:       # the contact-levels or enforcement policy file
+        fail(f"bad policy file: {exc}")
 
 
 def _read_cases_file(path: str, today: date) -> list:
