@@ -247,3 +247,35 @@ async def test_enforcement_on_a_sqlite_store(tmp_path, fixed_cal):
     assert [e.outcome.value if e.outcome else None for e in case.events
             if e.type is EventType.CONTACT] == ["attended", "ftc", "attended"]
     db.close()
+
+
+async def test_the_court_letting_the_order_continue_spends_the_warnings(app, store):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_enforcement(pilot, "E100002")
+        await press(pilot, "b", "ctrl+s")                # breach started today
+        await press(pilot, "o", "c", "ctrl+s")           # the court: the order continues
+        assert app.screen is screen
+        breaches = store.get_case("E100002").events_of(EventType.BREACH_INITIATED)
+        assert len(breaches) == 1                        # updated in place, not a second breach
+        assert breaches[0].extra["court_outcome"] == "order_continues"
+        assert breaches[0].extra["court_date"] == TODAY.isoformat()
+        summary = str(screen.query_one("#enf-summary").render())
+        assert "Warnings in the 12 months from 23/11/2025: none" in summary
+        assert "Spent: 01/06/2026 for 20/05/2026 spent" in summary
+        assert "A new failure would lead to: written warning" in summary
+
+
+async def test_return_to_custody_after_recall_makes_the_letter_due(app, store, fixed_cal):
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_enforcement(pilot, "E100003")
+        await press(pilot, "i", "r", "ctrl+s")           # immediate recall
+        await press(pilot, "t", "t", "ctrl+s")           # returned to custody today
+        await press(pilot, "d")
+        due = screen.query_one("#enf-due")
+        rows = [" ".join(cell_texts(due, i)) for i in range(due.row_count)]
+        letter_due = fixed_cal.add_working_days(TODAY, 5)
+        assert letter_due == date(2026, 11, 30)
+        assert any("Write to the recalled offender" in r and "30 Nov 2026" in r for r in rows), rows
+        await press(pilot, "escape", "t", "r", "ctrl+s")   # re-released: warnings spent
+        summary = str(screen.query_one("#enf-summary").render())
+        assert "Spent: 10/01/2026" in summary and "01/05/2026" in summary.split("Spent:")[1]

@@ -25,7 +25,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from omtui.domain.case import Case
+from omtui.domain.case import Case, EventType
 from omtui.domain.due import DueItem, status_for
 from omtui.domain.enforcement import (
     Action,
@@ -100,6 +100,11 @@ class EnforcementScreen(Screen):
                 tooltip="Start breach (order) or recall (licence) for the highlighted failure."),
         Binding("i", "immediate", "Immediate", id="enforcement.immediate",
                 tooltip="Immediate breach or recall: risk of serious harm, child at risk."),
+        Binding("o", "court_outcome", "Court outcome", show=False, id="enforcement.court",
+                tooltip="Record the court's decision on a breach (order continues: warnings "
+                "spent)."),
+        Binding("t", "custody", "Custody", show=False, id="enforcement.custody",
+                tooltip="After recall: returned to custody (letter due) or re-released."),
         Binding("d", "toggle_due", "Due items", show=False, id="enforcement.due-items",
                 tooltip="Switch between the failures and the enforcement due items."),
         Binding("r", "refresh", "Refresh", show=False, id="enforcement.refresh",
@@ -311,8 +316,8 @@ class EnforcementScreen(Screen):
         for flag in f.flags:
             t.append("\n⚠ ", style=styles.due_soon)
             t.append_text(literal(flag, single_line=False))
-        t.append("\nx explanation · w warning · b breach/recall · i immediate · e explain",
-                 style="dim")
+        t.append("\nx explanation · w warning · b breach/recall · i immediate · e explain · "
+                 "o court · t custody", style="dim")
         return t
 
     # -- actions ----------------------------------------------------------------------------------
@@ -414,6 +419,32 @@ class EnforcementScreen(Screen):
         self.app.push_screen(BreachRecallScreen(self.data.case, self.current_failure,
                                                 self.data.policy, immediate=True))
 
+    def action_court_outcome(self) -> None:
+        from omtui.screens.after_action import CourtOutcomeScreen
+
+        if self.data is None:
+            return
+        f = self.current_failure
+        breach = (f.actioned_by if f is not None and f.actioned_by is not None
+                  and f.actioned_by.type is EventType.BREACH_INITIATED else None)
+        if breach is None:
+            found = self.data.case.events_of(EventType.BREACH_INITIATED)
+            breach = found[-1] if found else None
+        if breach is None:
+            self.notify("No breach is recorded for this case.", severity="warning", timeout=4)
+            return
+        self.app.push_screen(CourtOutcomeScreen(self.data.case, breach))
+
+    def action_custody(self) -> None:
+        from omtui.screens.after_action import CustodyScreen
+
+        if self.data is None:
+            return
+        if not self.data.case.events_of(EventType.RECALL_INITIATED):
+            self.notify("No recall is recorded for this case.", severity="warning", timeout=4)
+            return
+        self.app.push_screen(CustodyScreen(self.data.case))
+
     def palette_commands(self):
         return [
             ("enforcement: Record an explanation…", "For the highlighted failure (x).",
@@ -424,6 +455,10 @@ class EnforcementScreen(Screen):
              self.action_breach),
             ("enforcement: Immediate action…", "Risk of serious harm, child at risk (i).",
              self.action_immediate),
+            ("enforcement: Court outcome of a breach…", "Order continues: warnings spent (o).",
+             self.action_court_outcome),
+            ("enforcement: Returned to custody / re-released…", "After recall (t).",
+             self.action_custody),
         ]
 
 
