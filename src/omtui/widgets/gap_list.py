@@ -11,7 +11,10 @@ from omtui.domain.plan import PlanGap
 from omtui.widgets.text import literal
 
 
-def gaps_text(gaps: Sequence[PlanGap], limit: int | None = None) -> Text:
+def gaps_text(gaps: Sequence[PlanGap], limit: int | None = None, *,
+              source_first: bool = False) -> Text:
+    """The gaps, one a line: "message (source)", or "source: message" when lines are short
+    (so the source is never the part cut off)."""
     t = Text()
     if not gaps:
         t.append("No gaps: the plan has everything the standards ask for.", style="dim")
@@ -21,6 +24,11 @@ def gaps_text(gaps: Sequence[PlanGap], limit: int | None = None) -> Text:
     shown = gaps if limit is None else gaps[:limit]
     for gap in shown:
         t.append("\n! ", style="bold")
+        if source_first:
+            t.append_text(literal(gap.source, "italic"))
+            t.append(": ")
+            t.append_text(literal(gap.message))
+            continue
         t.append_text(literal(gap.message))
         t.append(" (")
         t.append_text(literal(gap.source, "italic"))
@@ -44,4 +52,5 @@ class GapList(Static):
 
     def show(self, gaps: Sequence[PlanGap], limit: int | None = None) -> None:
         self.gaps = tuple(gaps)
-        self.update(gaps_text(self.gaps, limit))
+        width = self.size.width or self.app.size.width
+        self.update(gaps_text(self.gaps, limit, source_first=width < 120))
