@@ -248,3 +248,25 @@ async def test_palette_opens_the_checklist(app):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, InductionScreen)
+
+
+async def test_with_the_sql_store_ticks_are_saved_and_audited(make_app, tmp_path):
+    from omtui.store import open_store
+
+    store = open_store(tmp_path / "cases.sqlite", officer="tester")
+    try:
+        store.import_cases(load_cases())
+        app = make_app(store=store)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await open_induction(pilot, "X100001")
+            await pilot.press("space", "n", *"Leaflet given", "enter", "ctrl+s")
+            await settle(pilot)
+        record = store.get_induction("X100001")
+        assert record.entry("requirements-and-why").ticked
+        assert record.entry("requirements-and-why").note == "Leaflet given"
+        items = [e for e in store.audit_history("X100001") if e.table_name == "induction_items"]
+        assert [(e.action, e.new["item_key"], e.new["ticked"]) for e in items] == [
+            ("insert", "requirements-and-why", True)]
+        assert store.get_case("X100001").events_of(EventType.INDUCTION_COMPLETED) == []
+    finally:
+        store.close()

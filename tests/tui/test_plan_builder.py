@@ -297,3 +297,37 @@ async def test_palette_opens_the_plan(app):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(pilot.app.screen, PlanBuilderScreen)
+
+
+async def test_with_the_sql_store_every_change_is_audited(make_app, tmp_path):
+    from omtui.store import open_store
+
+    store = open_store(tmp_path / "cases.sqlite", officer="tester")
+    try:
+        store.import_cases(load_cases())
+        app = make_app(store=store)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await open_plan(pilot)
+            await pilot.press("a")
+            await settle(pilot)
+            await pilot.press(*"Keep to the curfew", "ctrl+s")
+            await settle(pilot)
+            await pilot.press("c")
+            await settle(pilot)
+            await pilot.press("y")
+            await settle(pilot)
+            rows = due_rows(pilot.app.screen)
+            assert any(r[2] == "Copy of the plan to those delivering it" for r in rows)
+        plan = store.get_plan("X100001")
+        assert [o.what for o in plan.objectives] == ["Keep to the curfew"]
+        assert plan.completed_on == TODAY
+        audit = [(e.table_name, e.action) for e in store.audit_history("X100001")
+                 if e.table_name != "cases"]
+        assert ("plan_objectives", "insert") in audit
+        assert ("sentence_plans", "update") in audit          # completed_on set
+        assert ("events", "insert") in audit                  # plan_completed
+        assert all(e.officer == "tester" for e in store.audit_history("X100001")
+                   if e.table_name in ("plan_objectives", "sentence_plans"))
+        assert store.verify_audit().ok
+    finally:
+        store.close()
