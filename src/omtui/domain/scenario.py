@@ -381,25 +381,7 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
     if raw.get("start") is None:
         f.add("", "start", "is missing (the simulated date the scenario opens on)")
     end = _opt_date(raw, "end", "", f)
-
-    cases: dict[str, Case] = {}
-    raw_cases = raw.get("cases")
-    if not isinstance(raw_cases, list) or not raw_cases:
-        f.add("", "cases", "needs at least one case ([[cases]] tables in the JSON case format)")
-        raw_cases = []
-    for i, rc in enumerate(raw_cases):
-        case, problems = parse_case(rc, i)
-        for p in problems:
-            f.add(f"cases[{i}]", p.field, p.reason)
-        if case is not None:
-            if case.crn in cases:
-                f.add(f"cases[{i}]", "crn", f"{case.crn} is already used by another case")
-            elif start is not None and case.sentence_date > start:
-                f.add(f"cases[{i}]", "sentence_date",
-                      f"{case.sentence_date.isoformat()} is after the scenario starts "
-                      f"({start.isoformat()})")
-            else:
-                cases[case.crn] = case
+    cases = _parse_cases(raw.get("cases"), start, f)
     raw_steps = raw.get("steps")
     if raw_steps is None:
         raw_steps = []
@@ -411,75 +393,133 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
     f.raise_if_any()   # cases and dates must be sound before the steps can be evaluated
     assert start is not None
 
-    only_crn = next(iter(cases)) if len(cases) == 1 else None
-    state: dict[str, Case] = dict(cases)
-    steps: list[Step] = []
-    last_event_day = start
-    agenda_cache: dict[tuple[str, date, int], list[DueItem]] = {}
+    parser = _StepParser(f, rules, cases, start)
+    for si, rs in enumerate(raw_steps):
+        parser.step(si, rs)
+    f.raise_if_any()
 
-    def crn_of(rs: Mapping[str, Any], where: str) -> str | None:
-        crn = rs.get("crn", only_crn)
+    steps = parser.steps
+    last = max([s.date for s in steps] + [start])
+    if end is None:
+        end = last
+    elif end < last:
+        f.add("", "end", f"{end.isoformat()} is before the last step ({last.isoformat()})")
+        f.raise_if_any()
+    return Scenario(name=name, title=title, goal=goal, start=start, end=end,
+                    cases=tuple(cases.values()), steps=tuple(steps), notes=notes)
+
+
+def _parse_cases(raw_cases: Any, start: date | None, f: _Faults) -> dict[str, Case]:
+    """The starting cases (JSON case format), by CRN."""
+    cases: dict[str, Case] = {}
+    if not isinstance(raw_cases, list) or not raw_cases:
+        f.add("", "cases", "needs at least one case ([[cases]] tables in the JSON case format)")
+        return cases
+    for i, rc in enumerate(raw_cases):
+        case, problems = parse_case(rc, i)
+        for p in problems:
+            f.add(f"cases[{i}]", p.field, p.reason)
+        if case is None:
+            continue
+        if case.crn in cases:
+            f.add(f"cases[{i}]", "crn", f"{case.crn} is already used by another case")
+        elif start is not None and case.sentence_date > start:
+            f.add(f"cases[{i}]", "sentence_date",
+                  f"{case.sentence_date.isoformat()} is after the scenario starts "
+                  f"({start.isoformat()})")
+        else:
+            cases[case.crn] = case
+    return cases
+
+
+class _StepParser:
+    """The steps of one scenario, in file order, with the case as it stands at each point.
+
+    ``state`` is each case with the event steps read so far and (the model path) every
+    expected action so far as if done on its date; ``last_event_day`` is the date of the last
+    event step. Both feed the rules engine when a date is ``by = "rule"``.
+    """
+
+    def __init__(self, f: _Faults, rules: Rules, cases: dict[str, Case], start: date) -> None:
+        self.f, self.rules, self.cases, self.start = f, rules, cases, start
+        self.only_crn = next(iter(cases)) if len(cases) == 1 else None
+        self.state: dict[str, Case] = dict(cases)
+        self.steps: list[Step] = []
+        self.last_event_day = start
+        self.cache: dict[tuple[str, date, int], list[DueItem]] = {}
+
+    def crn_of(self, rs: Mapping[str, Any], where: str) -> str | None:
+        crn = rs.get("crn", self.only_crn)
         if crn is None:
-            f.add(where, "crn", "is missing (the scenario has more than one case)")
+            self.f.add(where, "crn", "is missing (the scenario has more than one case)")
             return None
-        if crn not in cases:
-            f.add(where, "crn", f"{crn!r} is not one of the scenario's cases "
-                                f"({', '.join(sorted(cases))})")
+        if crn not in self.cases:
+            self.f.add(where, "crn", f"{crn!r} is not one of the scenario's cases "
+                                     f"({', '.join(sorted(self.cases))})")
             return None
         return crn
 
-    for si, rs in enumerate(raw_steps):
+    def step(self, si: int, rs: Any) -> None:
         where = f"steps[{si}]{_label(rs)}"
         if not isinstance(rs, Mapping):
-            f.add(where, "", "a step must be a table with event = {...} or checkpoint = \"...\"")
-            continue
+            self.f.add(where, "", "a step must be a table with event = {...} or "
+                                  "checkpoint = \"...\"")
+            return
         if ("event" in rs) == ("checkpoint" in rs):
-            f.add(where, "", "a step is either an event (event = {...}) or a checkpoint "
-                             "(checkpoint = \"...\"), not both or neither")
-            continue
-        crn = crn_of(rs, where)
+            self.f.add(where, "", "a step is either an event (event = {...}) or a checkpoint "
+                                  "(checkpoint = \"...\"), not both or neither")
+            return
+        crn = self.crn_of(rs, where)
         if "event" in rs:
-            _unknown_keys(rs, EVENT_STEP_KEYS, where, f)
-            day = _opt_date(rs, "date", where, f)
-            raw_event = rs["event"]
-            if not isinstance(raw_event, Mapping):
-                f.add(where, "event", "must be a table like {type = \"contact\", outcome = \"ftc\"}")
-                continue
-            if day is None and raw_event.get("date") is None:
-                f.add(where, "date", "is missing (the day the event happens)")
-                continue
-            ev_raw = dict(raw_event)
-            if day is not None:
-                if ev_raw.get("date") is not None and _same_day(ev_raw["date"], day) is False:
-                    f.add(where, "event.date", "differs from the step's date")
-                    continue
-                ev_raw["date"] = day
-            coll = _EventProblems(crn)
-            event = parse_event(ev_raw, "event", coll)
-            for p in coll.problems:
-                f.add(where, p.field, p.reason)
-            if event is None or crn is None:
-                continue
-            if event.date < start:
-                f.add(where, "date", f"{event.date.isoformat()} is before the scenario starts "
-                                     f"({start.isoformat()})")
-                continue
-            if event.date < last_event_day:
-                f.add(where, "date", f"{event.date.isoformat()} is before the previous event "
-                                     f"({last_event_day.isoformat()}): list events in date order")
-                continue
-            last_event_day = event.date
-            state[crn] = replace(state[crn], events=state[crn].events + (event,))
-            say = rs.get("say", "")
-            steps.append(EventStep(si, event.date, crn, event, say if isinstance(say, str) else ""))
-            continue
+            self.event_step(si, rs, where, crn)
+        else:
+            self.checkpoint(si, rs, where, crn)
 
-        # a checkpoint
+    # -- events --------------------------------------------------------------------------------
+    def event_step(self, si: int, rs: Mapping[str, Any], where: str, crn: str | None) -> None:
+        f = self.f
+        _unknown_keys(rs, EVENT_STEP_KEYS, where, f)
+        day = _opt_date(rs, "date", where, f)
+        raw_event = rs["event"]
+        if not isinstance(raw_event, Mapping):
+            f.add(where, "event", "must be a table like {type = \"contact\", outcome = \"ftc\"}")
+            return
+        if day is None and raw_event.get("date") is None:
+            f.add(where, "date", "is missing (the day the event happens)")
+            return
+        ev_raw = dict(raw_event)
+        if day is not None:
+            if ev_raw.get("date") is not None and _same_day(ev_raw["date"], day) is False:
+                f.add(where, "event.date", "differs from the step's date")
+                return
+            ev_raw["date"] = day
+        coll = _EventProblems(crn)
+        event = parse_event(ev_raw, "event", coll)
+        for p in coll.problems:
+            f.add(where, p.field, p.reason)
+        if event is None or crn is None:
+            return
+        if event.date < self.start:
+            f.add(where, "date", f"{event.date.isoformat()} is before the scenario starts "
+                                 f"({self.start.isoformat()})")
+            return
+        if event.date < self.last_event_day:
+            f.add(where, "date", f"{event.date.isoformat()} is before the previous event "
+                                 f"({self.last_event_day.isoformat()}): list events in date order")
+            return
+        self.last_event_day = event.date
+        self.state[crn] = replace(self.state[crn], events=self.state[crn].events + (event,))
+        say = rs.get("say", "")
+        self.steps.append(EventStep(si, event.date, crn, event,
+                                    say if isinstance(say, str) else ""))
+
+    # -- checkpoints ---------------------------------------------------------------------------
+    def checkpoint(self, si: int, rs: Mapping[str, Any], where: str, crn: str | None) -> None:
+        f = self.f
         _unknown_keys(rs, CHECKPOINT_KEYS, where, f)
-        cp_name = _text_field(rs, "checkpoint", where, f, required=True)
+        name = _text_field(rs, "checkpoint", where, f, required=True)
         say = _text_field(rs, "say", where, f, required=False)
-        cp_by = rs.get("by")
-        cp_after = _opt_date(rs, "from", where, f)
+        after = _opt_date(rs, "from", where, f)
         avoid: list[EventType] = []
         raw_avoid = rs.get("avoid", [])
         if not isinstance(raw_avoid, list):
@@ -493,135 +533,132 @@ def parse_scenario(raw: Any, *, name: str, rules: Rules, calendar: WorkingCalend
         raw_expect = rs.get("expect")
         if not isinstance(raw_expect, list) or not raw_expect:
             f.add(where, "expect", "needs at least one expected action ([[steps.expect]])")
-            continue
+            return
         if crn is None:
-            continue
-        expectations: list[Expectation] = []
-        for ei, re_ in enumerate(raw_expect):
-            pre = f"expect[{ei}]."
-            if not isinstance(re_, Mapping):
-                f.add(where, f"expect[{ei}]", "must be a table with action, rule and by")
-                continue
-            _unknown_keys(re_, EXPECT_KEYS, where, f, prefix=pre)
-            e_crn = crn
-            if "crn" in re_:
-                e_crn = crn_of(re_, where) or ""
-                if not e_crn:
-                    continue
-            action_raw = re_.get("action")
-            try:
-                action = EventType(action_raw)
-            except ValueError:
-                f.add(where, pre + "action",
-                      f"{action_raw!r} is not an action type ({_types()})"
-                      if action_raw is not None else "is missing")
-                continue
-            rule = re_.get("rule")
-            if not isinstance(rule, str) or not rule.strip():
-                f.add(where, pre + "rule", "is missing (the id of the rule that requires it)")
-                continue
-            info = rules.lookup(rule)
-            if info is None:
-                f.add(where, pre + "rule", f"unknown rule {rule!r}: not in the rule packs")
-                continue
-            match = re_.get("match", {})
-            unless = re_.get("unless", {})
-            if not isinstance(match, Mapping):
-                f.add(where, pre + "match", "must be a table of field = value")
-                continue
-            if not isinstance(unless, Mapping):
-                f.add(where, pre + "unless", "must be a table of field = value")
-                continue
-            day0 = _opt_date(re_, "day0", where, f, prefix=pre)
-            worked = _opt_date(re_, "worked", where, f, prefix=pre)
-            after = _opt_date(re_, "from", where, f, prefix=pre) or cp_after or last_event_day
-            by_raw = re_.get("by", cp_by)
-            today = last_event_day
-            try:
-                item, note = _derive(rules, state[e_crn], today, rule, day0, agenda_cache)
-            except Exception as exc:   # the engine refusing a case is a scenario fault
-                f.add(where, pre + "rule", f"the rules engine failed on this case: {exc}")
-                continue
-            notes: list[str] = [note] if note else []
-            if by_raw == "rule":
-                if item is None:
-                    f.add(where, pre + "by",
-                          f"by = \"rule\", but the rules engine gives no due item for rule "
-                          f"{rule!r} on {e_crn} as of {today.isoformat()}: give the date instead")
-                    continue
-                by, derived = item.due, True
-            elif by_raw is None:
-                f.add(where, pre + "by", "is missing: a date (YYYY-MM-DD) or \"rule\"")
-                continue
-            else:
-                try:
-                    by = parse_date(by_raw)
-                except ValueError as exc:
-                    f.add(where, pre + "by", f"{exc} (or \"rule\")")
-                    continue
-                derived = False
-                if item is not None and item.due != by:
-                    notes.append(f"the rules engine's date for this rule is "
-                                 f"{item.due.isoformat()}; this scenario sets {by.isoformat()}")
-            if by < after:
-                f.add(where, pre + "by", f"{by.isoformat()} is before the action can count "
-                                         f"(from {after.isoformat()})")
-                continue
-            alternatives = []
-            raw_or = re_.get("or", [])
-            if not isinstance(raw_or, list):
-                f.add(where, pre + "or", "must be a list of {action, match, unless} tables")
-                raw_or = []
-            for oi, ro in enumerate(raw_or):
-                opre = f"{pre}or[{oi}]"
-                if not isinstance(ro, Mapping):
-                    f.add(where, opre, "must be a table with action (and match / unless)")
-                    continue
-                _unknown_keys(ro, ALTERNATIVE_KEYS, where, f, prefix=opre + ".")
-                try:
-                    alt_action = EventType(ro.get("action"))
-                except ValueError:
-                    f.add(where, opre + ".action",
-                          f"{ro.get('action')!r} is not an action type ({_types()})")
-                    continue
-                alt_match, alt_unless = ro.get("match", {}), ro.get("unless", {})
-                if not isinstance(alt_match, Mapping) or not isinstance(alt_unless, Mapping):
-                    f.add(where, opre, "match and unless must be tables of field = value")
-                    continue
-                alternatives.append((alt_action, dict(alt_match), dict(alt_unless)))
-            why = re_.get("why", "")
-            count = re_.get("count", 1)
-            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
-                f.add(where, pre + "count", f"must be a whole number from 1 to 50, not {count!r}")
-                continue
-            expectations.append(Expectation(
-                key=f"steps[{si}].expect[{ei}]", checkpoint=cp_name, action=action, rule=rule,
-                crn=e_crn, by=by, derived=derived, after=after,
-                title=item.title if item is not None else info.title,
-                source=item.source if item is not None else info.source,
-                source_text=info.text, match=dict(match), unless=dict(unless),
-                alternatives=tuple(alternatives), worked=worked,
-                why=why if isinstance(why, str) else "", count=count, item=item,
-                notes=tuple(notes)))
-        if expectations:
-            steps.append(Checkpoint(si, cp_name, crn, tuple(expectations), tuple(avoid),
-                                    cp_after, say))
-            # Later dates are derived on the model path: as if every expected action so far
-            # had been done on its date (so a recall letter follows the recall).
-            for e in expectations:
-                model = _model_event(e, state[e.crn])
-                state[e.crn] = replace(state[e.crn],
-                                       events=state[e.crn].events + (model,) * e.count)
-    f.raise_if_any()
+            return
+        expectations = [e for ei, re_ in enumerate(raw_expect)
+                        if (e := self.expectation(si, ei, re_, where, crn, name, rs.get("by"),
+                                                  after)) is not None]
+        if not expectations:
+            return
+        self.steps.append(Checkpoint(si, name, crn, tuple(expectations), tuple(avoid), after,
+                                     say))
+        # Later dates are derived on the model path: as if every expected action so far had
+        # been done on its date (so a recall letter follows the recall).
+        for e in expectations:
+            model = _model_event(e, self.state[e.crn])
+            self.state[e.crn] = replace(self.state[e.crn],
+                                        events=self.state[e.crn].events + (model,) * e.count)
 
-    last = max([s.date for s in steps] + [start])
-    if end is None:
-        end = last
-    elif end < last:
-        f.add("", "end", f"{end.isoformat()} is before the last step ({last.isoformat()})")
-        f.raise_if_any()
-    return Scenario(name=name, title=title, goal=goal, start=start, end=end,
-                    cases=tuple(cases.values()), steps=tuple(steps), notes=notes)
+    def expectation(self, si: int, ei: int, re_: Any, where: str, crn: str, checkpoint: str,
+                    cp_by: Any, cp_after: date | None) -> Expectation | None:
+        f = self.f
+        pre = f"expect[{ei}]."
+        if not isinstance(re_, Mapping):
+            f.add(where, f"expect[{ei}]", "must be a table with action, rule and by")
+            return None
+        _unknown_keys(re_, EXPECT_KEYS, where, f, prefix=pre)
+        e_crn: str | None = crn
+        if "crn" in re_:
+            e_crn = self.crn_of(re_, where)
+            if e_crn is None:
+                return None
+        action_raw = re_.get("action")
+        try:
+            action = EventType(action_raw)
+        except ValueError:
+            f.add(where, pre + "action", f"{action_raw!r} is not an action type ({_types()})"
+                  if action_raw is not None else "is missing")
+            return None
+        rule = re_.get("rule")
+        if not isinstance(rule, str) or not rule.strip():
+            f.add(where, pre + "rule", "is missing (the id of the rule that requires it)")
+            return None
+        info = self.rules.lookup(rule)
+        if info is None:
+            f.add(where, pre + "rule", f"unknown rule {rule!r}: not in the rule packs")
+            return None
+        match, unless = re_.get("match", {}), re_.get("unless", {})
+        for key, value in (("match", match), ("unless", unless)):
+            if not isinstance(value, Mapping):
+                f.add(where, pre + key, "must be a table of field = value")
+                return None
+        day0 = _opt_date(re_, "day0", where, f, prefix=pre)
+        worked = _opt_date(re_, "worked", where, f, prefix=pre)
+        after = _opt_date(re_, "from", where, f, prefix=pre) or cp_after or self.last_event_day
+        today = self.last_event_day
+        try:
+            item, note = _derive(self.rules, self.state[e_crn], today, rule, day0, self.cache)
+        except Exception as exc:   # the engine refusing a case is a scenario fault
+            f.add(where, pre + "rule", f"the rules engine failed on this case: {exc}")
+            return None
+        notes: list[str] = [note] if note else []
+        by_raw = re_.get("by", cp_by)
+        if by_raw == "rule":
+            if item is None:
+                f.add(where, pre + "by",
+                      f"by = \"rule\", but the rules engine gives no due item for rule "
+                      f"{rule!r} on {e_crn} as of {today.isoformat()}: give the date instead")
+                return None
+            by, derived = item.due, True
+        elif by_raw is None:
+            f.add(where, pre + "by", "is missing: a date (YYYY-MM-DD) or \"rule\"")
+            return None
+        else:
+            try:
+                by = parse_date(by_raw)
+            except ValueError as exc:
+                f.add(where, pre + "by", f"{exc} (or \"rule\")")
+                return None
+            derived = False
+            if item is not None and item.due != by:
+                notes.append(f"the rules engine's date for this rule is "
+                             f"{item.due.isoformat()}; this scenario sets {by.isoformat()}")
+        if by < after:
+            f.add(where, pre + "by", f"{by.isoformat()} is before the action can count "
+                                     f"(from {after.isoformat()})")
+            return None
+        alternatives = self.alternatives(re_.get("or", []), where, pre)
+        count = re_.get("count", 1)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 50:
+            f.add(where, pre + "count", f"must be a whole number from 1 to 50, not {count!r}")
+            return None
+        why = re_.get("why", "")
+        return Expectation(
+            key=f"steps[{si}].expect[{ei}]", checkpoint=checkpoint, action=action, rule=rule,
+            crn=e_crn, by=by, derived=derived, after=after,
+            title=item.title if item is not None else info.title,
+            source=item.source if item is not None else info.source,
+            source_text=info.text, match=dict(match), unless=dict(unless),
+            alternatives=tuple(alternatives), worked=worked,
+            why=why if isinstance(why, str) else "", count=count, item=item,
+            notes=tuple(notes))
+
+    def alternatives(self, raw_or: Any, where: str, pre: str
+                     ) -> list[tuple[EventType, dict[str, Any], dict[str, Any]]]:
+        f = self.f
+        out: list[tuple[EventType, dict[str, Any], dict[str, Any]]] = []
+        if not isinstance(raw_or, list):
+            f.add(where, pre + "or", "must be a list of {action, match, unless} tables")
+            return out
+        for oi, ro in enumerate(raw_or):
+            opre = f"{pre}or[{oi}]"
+            if not isinstance(ro, Mapping):
+                f.add(where, opre, "must be a table with action (and match / unless)")
+                continue
+            _unknown_keys(ro, ALTERNATIVE_KEYS, where, f, prefix=opre + ".")
+            try:
+                alt_action = EventType(ro.get("action"))
+            except ValueError:
+                f.add(where, opre + ".action",
+                      f"{ro.get('action')!r} is not an action type ({_types()})")
+                continue
+            alt_match, alt_unless = ro.get("match", {}), ro.get("unless", {})
+            if not isinstance(alt_match, Mapping) or not isinstance(alt_unless, Mapping):
+                f.add(where, opre, "match and unless must be tables of field = value")
+                continue
+            out.append((alt_action, dict(alt_match), dict(alt_unless)))
+        return out
 
 
 def expected_event(e: Expectation, day: date, case: Case | None = None) -> Event:
