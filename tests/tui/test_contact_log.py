@@ -235,3 +235,29 @@ async def test_palette_offers_contact_log(app):
         options = app.screen.query_one(CommandList)
         titles = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("contact: Log…" in t for t in titles)
+
+
+async def test_closing_the_form_keeps_a_draft_that_is_offered_again(app, store):
+    from omtui.screens.draft_prompt import DraftPrompt
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c", "h", "u")
+        await press(pilot, "tab", *"Long note: [i]not italic[/i]")
+        await press(pilot, "escape")
+        assert isinstance(app.screen, ContactLogScreen)
+        assert len(store.get_case("E100001").events) == 4          # nothing saved to the case
+        await press(pilot, "c")
+        assert isinstance(app.screen, DraftPrompt)
+        await press(pilot, "r")                                    # resume
+        form = app.screen
+        assert isinstance(form, ContactEntryScreen)
+        assert form.values()["note"] == "Long note: [i]not italic[/i]"
+        assert (form.values()["type"], form.values()["outcome"]) == (
+            "home_visit", "unacceptable_absence")
+        await press(pilot, "ctrl+s")
+        assert store.get_case("E100001").events[-1].note == "Long note: [i]not italic[/i]"
+        await press(pilot, "c")                                    # the draft is gone
+        assert isinstance(app.screen, ContactEntryScreen)

@@ -34,6 +34,7 @@ from omtui.domain.outcomes import (
     appointment_time,
     contact_from_form,
 )
+from omtui.drafts import Draft, DraftKey
 from omtui.messages import CaseChanged
 from omtui.screens.contact_common import (
     cached_taxonomy,
@@ -54,8 +55,8 @@ class ContactEntryScreen(ModalScreen[Event | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="contact.save",
                 tooltip="Check every field and save the contact."),
-        Binding("escape", "cancel", "Cancel", id="contact.cancel",
-                tooltip="Close without saving (twice if something was typed)."),
+        Binding("escape", "cancel", "Close", id="contact.cancel",
+                tooltip="Close without saving; what you typed is kept as a draft."),
     ]
 
     DEFAULT_CSS = """
@@ -83,14 +84,14 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         self.taxonomy = taxonomy
         self.saved: Event | None = None
         self.saving = False
-        self._cancel_armed = False
+        self.autosave = None
 
     # -- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         title = "Record the outcome" if self.appointment is not None else "Log a contact"
         with Vertical(id="entry-box") as box:
             box.border_title = title
-            box.border_subtitle = "ctrl+s save · escape cancel"
+            box.border_subtitle = "ctrl+s save · escape close (draft kept)"
             who = Text()
             who.append(self.crn, style="bold")
             if self.person:
@@ -164,11 +165,73 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         self.call_after_refresh(self._after_build, problem)
 
     def _after_build(self, problem: str | None) -> None:
+        from omtui.screens.draft_prompt import FormAutosave, draft_store_for, officer_of
+
         self._show_reason_row()
         start = "#entry-outcome" if self.appointment is not None else "#entry-type"
         self.query_one(start, KeyPicker).focus()
         if problem:
             self.notify(problem, severity="warning", markup=False, timeout=8)
+        self.drafts = draft_store_for(self.app)
+        self.draft_key = DraftKey(officer_of(self.app), self.draft_form)
+        self.autosave = FormAutosave(self, self.drafts, self.draft_key)
+        self._look_for_draft()
+
+    @property
+    def draft_form(self) -> str:
+        if self.appointment is not None:
+            return f"contact:{self.crn}:{self.appointment.date.isoformat()}"
+        return f"contact:{self.crn}"
+
+    @work(thread=True, exclusive=True, group="contact-draft", exit_on_error=False,
+          description="Looking for a draft")
+    def _look_for_draft(self) -> None:
+        from omtui.screens.draft_prompt import load_draft
+
+        draft, problem = load_draft(self.drafts, self.draft_key)
+        if draft is not None or problem:
+            self.app.call_from_thread(self._offer_draft, draft, problem)
+
+    def _offer_draft(self, draft: Draft | None, problem: str | None) -> None:
+        from omtui.screens.draft_prompt import offer_draft
+
+        if problem:
+            self.notify(f"A draft could not be read: {problem}", severity="warning",
+                        markup=False, timeout=8)
+        if draft is None or not isinstance(draft.payload, dict):
+            return
+        note = str(draft.payload.get("note") or "")
+        preview = note[:200] or str(draft.payload.get("date") or "")
+        offer_draft(self, f"the contact for {self.crn}", draft, preview, self._resume,
+                    self.drafts)
+
+    def _resume(self, draft: Draft) -> None:
+        """Put a saved draft back in the form, field by field."""
+        v = draft.payload
+        for name in ("date", "time"):
+            if isinstance(v.get(name), str):
+                self.query_one(f"#entry-{name}", Input).value = v[name]
+        for name in ("type", "outcome", "reason"):
+            picker = self.query_one(f"#entry-{name}", KeyPicker)
+            if v.get(name) is None or any(o.code == v.get(name) for o in picker.options):
+                picker.value = v.get(name)
+        self._show_reason_row()
+        if isinstance(v.get("note"), str):
+            self.query_one("#entry-note", TextArea).text = v["note"]
+        self.query_one("#entry-note", TextArea).focus()
+
+    def _typed_something(self) -> bool:
+        v = self.values()
+        return bool(str(v["note"]).strip() or str(v["time"]).strip()
+                    or str(v["date"]).strip().lower() not in ("today", "")
+                    or v["outcome"] is not None)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(KeyPicker.Changed)
+    def _autosave(self, event) -> None:
+        if self.autosave is not None and not self.saving and self._typed_something():
+            self.autosave.changed(self.values())
 
     # -- the reason goes with some outcomes only -------------------------------------------------
     def _outcome_kind(self):
@@ -339,6 +402,8 @@ class ContactEntryScreen(ModalScreen[Event | None]):
     def _saved(self, event: Event, replaced: bool) -> None:
         self.saving = False
         self.saved = event
+        if self.autosave is not None:
+            self.autosave.discard()
         what = self.taxonomy.describe(event) if self.taxonomy else "contact"
         title = "Outcome recorded" if self.appointment is not None else "Contact logged"
         message = f"{self.crn} {event.date.strftime('%d/%m/%Y')} {what}"
@@ -349,14 +414,12 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         self.dismiss(event)
 
     def action_cancel(self) -> None:
-        v = self.values()
-        typed = (str(v["note"]).strip() or str(v["time"]).strip()
-                 or str(v["date"]).strip().lower() not in ("today", "")
-                 or v["outcome"] is not None)
-        if typed and not self._cancel_armed and self.appointment is None:
-            self._cancel_armed = True
-            self._note("form", "Press escape again to close without saving what you typed.")
-            return
+        """Close; what was typed is kept as a draft and offered next time."""
+        if self.autosave is not None and self._typed_something():
+            self.autosave.changed(self.values())
+            self.autosave.flush_now()
+            self.app.notify("Closed: what you typed is kept as a draft (offered when you "
+                            "log a contact for this case again).", title="Draft", timeout=4)
         self.dismiss(None)
 
 
