@@ -42,7 +42,7 @@ def open_store(url_or_path: str | os.PathLike | None = None, officer: str | None
 
     from omtui.store import migrate
     from omtui.store.engine import BUSY_TIMEOUT_SECONDS, engine_for, resolve
-    from omtui.store.repository import SqlStore
+    from omtui.store.access import OfficeStore as SqlStore   # roles + read audit (office mode)
 
     try:
         target = resolve(url_or_path)

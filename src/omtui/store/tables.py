@@ -52,6 +52,23 @@ class OfficerRow(SQLModel, table=True):
     team: Optional[str] = Field(default=None, sa_type=sa.String(200))
     created_at: str = Field(sa_type=sa.String(40), nullable=False)
     version: int = _version()
+    #: Added by ``omtui officer add`` (office mode, migration 0003; see store/roles.py). Rows
+    #: created only because someone wrote under that name are not registered.
+    registered: bool = Field(default=False, sa_type=sa.Boolean, nullable=False,
+                             sa_column_kwargs={"server_default": sa.false()})
+
+
+class TeamRow(SQLModel, table=True):
+    """A team of officers (office mode, migration 0003). A training team holds training data."""
+
+    __tablename__ = "teams"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(200), nullable=False, unique=True)
+    training: bool = Field(default=False, sa_type=sa.Boolean, nullable=False,
+                           sa_column_kwargs={"server_default": sa.false()})
+    created_at: str = Field(sa_type=sa.String(40), nullable=False)
+    version: int = _version()
 
 
 class CaseRow(SQLModel, table=True):
