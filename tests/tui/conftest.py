@@ -15,7 +15,7 @@ from omtui.app import OmtuiApp
 from omtui.domain.case import Case
 from omtui.services import InMemoryStore
 
-from tui_helpers import TODAY, load_cases
+from tests.tui.tui_helpers import TODAY, load_cases
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from omtui.screens.contact_log import ContactLogScreen
 from omtui.services import InMemoryStore
 from omtui.widgets.key_picker import FieldError
 
-from contact_fixtures import enforcement_cases
-from tui_helpers import TODAY, settle
+from tests.tui.contact_fixtures import enforcement_cases
+from tests.tui.tui_helpers import TODAY, settle
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import TabbedContent
-from tui_helpers import TODAY, cell_texts, settle
+from tests.tui.tui_helpers import TODAY, cell_texts, settle
 
 from omtui.screens.case_view import CaseContext, CasePane, CaseViewScreen
 from omtui.screens.caseload import CaseloadScreen

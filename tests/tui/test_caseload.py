@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import TODAY, cell_texts, load_cases, settle
+from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, settle
 
 from omtui.domain.due import Status
 from omtui.screens.case_view import CaseViewScreen

@@ -16,8 +16,8 @@ from omtui.services import InMemoryStore
 from omtui.widgets.key_picker import FieldError
 from omtui.widgets.outcomes_panel import OutcomesPanel
 
-from contact_fixtures import enforcement_cases
-from tui_helpers import TODAY, cell_texts, settle
+from tests.tui.contact_fixtures import enforcement_cases
+from tests.tui.tui_helpers import TODAY, cell_texts, settle
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from omtui.app import OmtuiApp
 from omtui.screens.contact_log import ContactLogScreen
 from omtui.services import InMemoryStore
 
-from contact_fixtures import enforcement_cases
-from tui_helpers import TODAY, settle
+from tests.tui.contact_fixtures import enforcement_cases
+from tests.tui.tui_helpers import TODAY, settle
 
 SIZES = [(80, 24), (160, 48)]
 

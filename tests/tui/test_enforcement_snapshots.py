@@ -8,8 +8,8 @@ from omtui.app import OmtuiApp
 from omtui.screens.enforcement import EnforcementScreen
 from omtui.services import InMemoryStore
 
-from contact_fixtures import enforcement_cases
-from tui_helpers import TODAY, settle
+from tests.tui.contact_fixtures import enforcement_cases
+from tests.tui.tui_helpers import TODAY, settle
 
 SIZES = [(80, 24), (160, 48)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from tui_helpers import TODAY, settle
+from tests.tui.tui_helpers import TODAY, settle
 
 from omtui.domain.due import DueItem, Status
 from omtui.screens.explain import ExplainScreen, explanation_text

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.widgets import Input, Static
-from tui_helpers import settle
+from tests.tui.tui_helpers import settle
 
 from omtui.domain.case import EventType
 from omtui.drafts import DraftKey, DraftStore
@@ -17,7 +17,7 @@ from omtui.screens.induction import InductionScreen
 from omtui.services import InMemoryStore
 from omtui.widgets.checklist import ChecklistView
 
-from tui_helpers import load_cases
+from tests.tui.tui_helpers import load_cases
 
 
 async def open_induction(pilot, crn: str) -> InductionScreen:

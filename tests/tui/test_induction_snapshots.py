@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from test_plan_snapshots import saved_svg
-from tui_helpers import settle
+from tests.tui.test_plan_snapshots import saved_svg
+from tests.tui.tui_helpers import settle
 
 SIZES = [(80, 24), (160, 48)]
 

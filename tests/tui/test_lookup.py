@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from textual.widgets import Footer, Input, OptionList
-from tui_helpers import settle
+from tests.tui.tui_helpers import settle
 
 from omtui.screens.case_view import CaseViewScreen
 from omtui.screens.caseload import CaseloadScreen

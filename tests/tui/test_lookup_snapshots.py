@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tui_helpers import settle
+from tests.tui.tui_helpers import settle
 
 SIZES = [(80, 24), (160, 48)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from textual.widgets import Input, SelectionList, Static
-from tui_helpers import TODAY, cell_texts, load_cases, settle
+from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, settle
 
 from omtui.domain.case import EventType, Requirement
 from omtui.domain.plan import PERSON, Objective, ObjectiveStatus, SentencePlan

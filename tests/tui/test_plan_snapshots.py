@@ -9,7 +9,7 @@ import re
 from datetime import date
 
 import pytest
-from tui_helpers import load_cases, settle
+from tests.tui.tui_helpers import load_cases, settle
 
 from omtui.domain.case import Requirement
 from omtui.domain.plan import PERSON, Objective, ObjectiveStatus, SentencePlan

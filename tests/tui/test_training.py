@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from textual.widgets import DataTable, OptionList, Static
-from tui_helpers import settle
+from tests.tui.tui_helpers import settle
 
 from omtui.app import OmtuiApp
 from omtui.domain.scenario import Mark

@@ -22,8 +22,7 @@ from omtui.widgets.compliance_table import period_status
 from omtui.widgets.countdown import countdown_words
 from omtui.widgets.outcomes_panel import pending_outcomes
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tui"))
-from contact_fixtures import enforcement_cases  # noqa: E402
+from tests.tui.contact_fixtures import enforcement_cases
 
 TODAY = date(2026, 11, 23)
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from omtui.cli import app
 from omtui.domain.caseformat import case_to_dict
 from omtui.domain.plan import plan_to_dict
-from test_plan import complete_plan, make_case
+from tests.unit.test_plan import complete_plan, make_case
 
 
 def run(*args: str):

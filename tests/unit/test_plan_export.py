@@ -25,7 +25,7 @@ from omtui.plan_export import (
     render_pdf,
     write_exports,
 )
-from test_plan import TODAY, complete_plan, make_case
+from tests.unit.test_plan import TODAY, complete_plan, make_case
 
 AREAS = load_need_areas()
 NASTY = "Zoë <script>alert(1)</script> [bold]Ōkubo[/bold] **x** _y_ [link=http://e.vil]z[/link] &amp;"
