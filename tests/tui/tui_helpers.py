@@ -1,4 +1,4 @@
-"""Helpers shared by the app's Pilot and snapshot tests (imported as ``tui_helpers``)."""
+"""Helpers shared by the app's Pilot and snapshot tests (``from tests.tui.tui_helpers import ...``)."""
 
 from __future__ import annotations
 

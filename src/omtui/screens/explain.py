@@ -120,7 +120,7 @@ class ExplainScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#explain-text", Static).update(
-            explanation_text(self.item, self.today, StatusStyles(self.app),
+            explanation_text(self.item, self.today, StatusStyles.for_app(self.app),
                              getattr(self.app, "calendar", None)))
         self.query_one(TraceTable).focus()
 

@@ -82,7 +82,7 @@ class CaseloadTable(DataTable):
     def show_rows(self, rows: Sequence[CaseRow], *, keep_cursor: bool = True) -> None:
         """Replace the rows (the cursor stays on the same case when it is still shown)."""
         current = self.current_crn if keep_cursor else None
-        self._styles = StatusStyles(self.app)
+        self._styles = StatusStyles.for_app(self.app)
         self._rows = list(rows)
         self._pending = []            # clear() moves the cursor: nothing must be added then
         wanted = [k for k, _l, _w in COLUMNS[self.layout_name]]
@@ -165,7 +165,7 @@ class CaseloadTable(DataTable):
         return d.strftime("%d %b") if narrow else d.strftime("%a %d %b")
 
     def _cells(self, row: CaseRow) -> dict[str, Text]:
-        styles = self._styles or StatusStyles(self.app)
+        styles = self._styles or StatusStyles.for_app(self.app)
         narrow = self.layout_name == "narrow"
         case = row.case
         nd = row.next_due

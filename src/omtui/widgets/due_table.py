@@ -40,7 +40,7 @@ class DueTable(DataTable):
         self.items = list(items)
         self.today = today
         self._shown_width = self._width()
-        styles = StatusStyles(self.app)
+        styles = StatusStyles.for_app(self.app)
         cursor = self.cursor_row
         narrow = self._shown_width < 110
         due_w = 11 if narrow else 15

@@ -84,4 +84,4 @@ class DutyCardView(Static):
         if card is None:
             self.update(Text(message, style="italic"))
         else:
-            self.update(card_text(card, today, StatusStyles(self.app)))
+            self.update(card_text(card, today, StatusStyles.for_app(self.app)))

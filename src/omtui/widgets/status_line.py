@@ -18,7 +18,7 @@ class StatusLine(Static):
     def show(self, *, today: date, cases: int | None = None, overdue: int | None = None,
              due_soon: int | None = None, shown: int | None = None, sort: str | None = None,
              calendar: str = "", store: str = "", message: str | None = None) -> None:
-        styles = StatusStyles(self.app)
+        styles = StatusStyles.for_app(self.app)
         t = Text()
         t.append("Today ", style="dim")
         t.append(long_date(today), style="bold")

@@ -53,6 +53,19 @@ def theme_colour(app: App, name: str, fallback: str) -> str:
 class StatusStyles:
     """Rich styles for due statuses, from the app's theme (error / warning / success)."""
 
+    _cache: dict[tuple[int, str], StatusStyles] = {}
+
+    @classmethod
+    def for_app(cls, app: App) -> StatusStyles:
+        """The styles for the app's current theme (worked out once per theme)."""
+        key = (id(app), str(getattr(app, "theme", "")))
+        found = cls._cache.get(key)
+        if found is None:
+            if len(cls._cache) > 32:
+                cls._cache.clear()
+            found = cls._cache[key] = cls(app)
+        return found
+
     def __init__(self, app: App) -> None:
         variables = {}
         try:
@@ -89,7 +102,7 @@ LEGEND = (
 
 
 def legend_text(app: App) -> Text:
-    styles = StatusStyles(app)
+    styles = StatusStyles.for_app(app)
     out = Text()
     for i, (status, _colour, meaning) in enumerate(LEGEND):
         if i:
