@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 #: Command families, each a module in omtui.cmd with a ``register(app)`` function.
-COMMAND_MODULES = ("wd", "rules", "store", "train", "plan", "appointments")
+COMMAND_MODULES = ("wd", "rules", "store", "train", "plan", "appointments", "office")
 
 
 @app.callback(invoke_without_command=True)

@@ -182,6 +182,25 @@ class OfficeStore(SqlStore):
         super().__init__(engine, target, officer)
         self._write.configure(info={"officer": self.officer, "office_guard": self.officer})
 
+    def writing(self, work, *, retries: int = 2):
+        """Every write transaction takes the audit chain's head row first (PostgreSQL).
+
+        Every write appends to the chain, so writers are serialised on the head row anyway;
+        taking it first gives every transaction the same lock order (head, then case rows)
+        and so no deadlock between, say, a first write that records the officer's name and
+        another officer's ``add_event`` on the same case. SQLite's ``BEGIN IMMEDIATE``
+        already serialises writers.
+        """
+        if self.target.is_sqlite:
+            return super().writing(work, retries=retries)
+
+        def chained(s: Session):
+            s.execute(sa.select(audit.HEAD.c.last_seq).where(audit.HEAD.c.id == 1)
+                      .with_for_update())
+            return work(s)
+
+        return super().writing(chained, retries=retries)
+
     # -- who am I -------------------------------------------------------------------------
     def access(self, conn: sa.Connection | None = None) -> Access:
         if conn is not None:
@@ -417,12 +436,13 @@ class OfficeStore(SqlStore):
             conn = s.connection()
             access = self.access(conn)
             me = access.me
+            if not access.sole:
+                access.check(Action.TEAM_VIEW)
             if team is None:
                 if me is None or not me.team:
                     raise StoreError("say which team (--team NAME)")
                 team = me.team
             if not access.sole:
-                access.check(Action.TEAM_VIEW)
                 if me is not None and me.team != team:
                     raise PermissionDenied(f"team {team!r} is not your team ({me.team})")
             directory = access.directory

@@ -233,7 +233,7 @@ class SqlStore(PlanStoreMixin):
 
         def work(s: Session) -> None:
             row = s.execute(sa.select(CaseRow).where(CaseRow.crn == case.crn)
-                            .order_by(CaseRow.id)).scalar_one_or_none()
+                            .order_by(CaseRow.id).with_for_update()).scalar_one_or_none()
             values = case_values(case)
             if row is None:
                 row = CaseRow(**values)
@@ -258,7 +258,7 @@ class SqlStore(PlanStoreMixin):
 
         def work(s: Session) -> None:
             case_id = s.execute(sa.select(CaseRow.id).where(CaseRow.crn == crn)
-                                .order_by(CaseRow.id)).scalar_one_or_none()
+                                .order_by(CaseRow.id).with_for_update()).scalar_one_or_none()
             if case_id is None:
                 raise NotFound(f"no case {crn}")
             last = s.execute(sa.select(sa.func.max(EventRow.seq))
@@ -276,7 +276,7 @@ class SqlStore(PlanStoreMixin):
 
         def work(s: Session) -> None:
             case_id = s.execute(sa.select(CaseRow.id).where(CaseRow.crn == crn)
-                                .order_by(CaseRow.id)).scalar_one_or_none()
+                                .order_by(CaseRow.id).with_for_update()).scalar_one_or_none()
             if case_id is None:
                 raise NotFound(f"no case {crn}")
             rows = s.execute(sa.select(EventRow).where(
@@ -400,8 +400,9 @@ class SqlStore(PlanStoreMixin):
 
     # -- internals ----------------------------------------------------------------------------
     def _conflict(self, s: Session, crn: str) -> ConflictError:
-        last = s.execute(sa.select(AUDIT.c.officer, AUDIT.c.at).where(AUDIT.c.crn == crn)
-                         .order_by(AUDIT.c.seq.desc()).limit(1)).first()
+        last = s.execute(sa.select(AUDIT.c.officer, AUDIT.c.at).where(
+            AUDIT.c.crn == crn, AUDIT.c.action.not_in(("read", "lookup")))
+            .order_by(AUDIT.c.seq.desc()).limit(1)).first()
         who, when = (last.officer, last.at) if last else (None, None)
         hhmm = when[11:16] if when else "?"
         return ConflictError(f"{crn} was changed by {who or 'someone'} at {hhmm} UTC "
