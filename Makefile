@@ -20,7 +20,7 @@ run: $(STAMP)
 	$(BIN)/omtui --db $(DEMO_DB) --today $(DEMO_TODAY)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
+	$(BIN)/python -m pytest -q -rs -n 2 -p no:cacheprovider
 
 snapshots: $(STAMP)
 	$(BIN)/python -m pytest -q tests/tui --snapshot-update
