@@ -23,8 +23,8 @@ from omtui.services import InMemoryStore
 from omtui.store import open_store
 from omtui.widgets.key_picker import FieldError
 
-from contact_fixtures import enforcement_cases
-from tui_helpers import TODAY, cell_texts, settle
+from tests.tui.contact_fixtures import enforcement_cases
+from tests.tui.tui_helpers import TODAY, cell_texts, settle
 
 
 @pytest.fixture
@@ -180,6 +180,11 @@ async def test_a_second_failure_within_12_months_on_a_co_offers_breach_not_a_war
         due = screen.query_one("#enf-due")
         rows = [" ".join(cell_texts(due, i)) for i in range(due.row_count)]
         assert any("Breach" in r and "16 Dec 2026" in r for r in rows)
+        due.move_cursor(row=next(i for i, r in enumerate(rows) if "16 Dec 2026" in r))
+        await press(pilot, "e")                          # the breach deadline explains itself
+        assert isinstance(app.screen, ExplainScreen)
+        explained = str(app.screen.query_one("#explain-text").render())
+        assert "Source NS 2f.6" in explained and "Due Wed 16 Dec 2026" in explained
 
 
 async def test_second_licence_warning_is_flagged_senior_manager_and_spent_ones_shown(app):
