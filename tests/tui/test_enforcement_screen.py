@@ -251,6 +251,10 @@ async def test_enforcement_on_a_sqlite_store(tmp_path, fixed_cal):
     case = db.get_case("E100001")
     assert [e.outcome.value if e.outcome else None for e in case.events
             if e.type is EventType.CONTACT] == ["attended", "ftc", "attended"]
+    history = db.audit_history("E100001")
+    assert any(a.action == "update" and a.table_name == "events"
+               and a.new.get("outcome") == "attended" and a.officer == "tester" for a in history)
+    assert any(a.action == "insert" and a.table_name == "events" for a in history)
     db.close()
 
 
