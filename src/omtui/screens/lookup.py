@@ -66,7 +66,7 @@ class LookupScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "duty look-up"
         known = getattr(self.app, "caseload_index", None)
-        if known is not None:
+        if known is not None and not getattr(self.app.store, "office", False):
             self.index, self.cases = known.lookup, known.cases
             self._search(self.query_one("#lookup-query", Input).value)
         else:
@@ -84,7 +84,8 @@ class LookupScreen(Screen):
     def _load_index(self) -> None:
         app = self.app
         try:
-            cases = app.store.list_cases()
+            store = app.store   # office mode: every case, not the officer's caseload
+            cases = store.lookup_cases() if getattr(store, "office", False) else store.list_cases()
             index = LookupIndex((c.crn, c.name) for c in cases)
         except Exception as exc:  # noqa: BLE001
             app.call_from_thread(self._failed, f"Could not read the cases: {exc}")
@@ -137,7 +138,7 @@ class LookupScreen(Screen):
     def _load_card(self, crn: str) -> None:
         app = self.app
         try:
-            case = app.store.get_case(crn)
+            case = getattr(app.store, "lookup_case", app.store.get_case)(crn)   # audited
             book = app.rule_book
             card = duty_card(case, app.today, app.calendar, getattr(book, "enforcement", None))
         except Exception as exc:  # noqa: BLE001

@@ -181,6 +181,12 @@ class OfficeStore(SqlStore):
             officer = _server_user(engine)
         super().__init__(engine, target, officer)
         self._write.configure(info={"officer": self.officer, "office_guard": self.officer})
+        #: Office mode when the store was opened (for screens, which must not query on the UI
+        #: thread); the store's own checks always read the database.
+        try:
+            self.office = self._office_now()
+        except sa.exc.SQLAlchemyError:
+            self.office = False
 
     def writing(self, work, *, retries: int = 2):
         """Every write transaction takes the audit chain's head row first (PostgreSQL).
