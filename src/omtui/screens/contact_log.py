@@ -137,6 +137,14 @@ class ContactLogScreen(Screen):
     """The contact log of one case."""
 
     AUTO_FOCUS = "#log-table"
+    HELP = (
+        "The contact log: every entry of the case, newest first. The summary shows the contact "
+        "level (NS 2c.16) with its source, this period's contacts, the next contact due and the "
+        "periods short of the standard (✗). '! record' marks a past appointment with no outcome: "
+        "Enter records it. Quick entry: c, then one key for the type (o office, h home visit, "
+        "p phone, v video, g other agency), one for the outcome (a attended, f failed to attend, "
+        "e acceptable absence + reason key...), ctrl+s. Dates accept today, yesterday, 12/03, "
+        "12/3/26 or 2026-03-12; times 9, 9:30, 0930 or 2pm. A suspension (s) pauses the schedule.")
     BINDINGS = [
         Binding("escape", "back", "Back", id="log.back",
                 tooltip="Clear the search, else back to the previous screen."),

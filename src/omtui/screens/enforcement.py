@@ -88,6 +88,14 @@ def warning_line(w: WarningRecord, today: date) -> Text:
 
 class EnforcementScreen(Screen):
     AUTO_FOCUS = "#enf-failures"
+    HELP = (
+        "Each failure to comply opens a clock ending at the end of the 10th working day after it "
+        "(NS 2f.4); 'wd' is working days: ⚠ 2 or fewer left, ! last day, ✗ ended. 'At the "
+        "deadline' is what follows without an acceptable explanation: a written warning (NS "
+        "2f.8), or breach (an order with a warning in the preceding 12 months) or recall (a "
+        "licence with two), the warnings counted listed below. Spent warnings (re-release after "
+        "recall, or a court letting the order continue) no longer count. e explains any date day "
+        "by day; d shows the enforcement due items (breach papers, recall, recall letter).")
     BINDINGS = [
         Binding("escape", "back", "Back", id="enforcement.back", tooltip="Back."),
         Binding("e", "explain", "Explain", id="enforcement.explain",
