@@ -11,8 +11,8 @@ are missing the PostgreSQL tests are *skipped with the reason printed* in the su
 (``pytest -rs``); they never pass silently. As root, the server runs as the ``postgres`` user
 (PostgreSQL refuses to run as root).
 
-Import the fixtures into a test module with
-``from tests.store.pgserver import pg_server, pg_url, store_url  # noqa: F401``.
+The fixtures are made available to tests/store by tests/store/conftest.py (one import line),
+so the session shares one server.
 """
 
 from __future__ import annotations

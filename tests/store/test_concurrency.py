@@ -16,7 +16,6 @@ from omtui.services import ConflictError
 from omtui.store import open_store
 from omtui.store.roles import Role
 from tests.store.conftest import ROOT, make_case
-from tests.store.pgserver import pg_server, pg_url, store_url  # noqa: F401
 
 
 def test_second_save_of_the_same_version_is_a_conflict_naming_who_and_when(store_url):

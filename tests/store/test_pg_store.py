@@ -14,7 +14,6 @@ from alembic.runtime.migration import MigrationContext
 from omtui.store import migrate, open_store, tables
 from omtui.store.engine import make_engine
 from tests.store.conftest import cli, make_case
-from tests.store.pgserver import pg_server, pg_url  # noqa: F401
 
 pytestmark = pytest.mark.postgres
 

@@ -15,7 +15,6 @@ from omtui.services import NotFound
 from omtui.store import open_store
 from omtui.store.roles import PermissionDenied, Role
 from tests.store.conftest import make_case
-from tests.store.pgserver import pg_server, pg_url, store_url  # noqa: F401
 
 CONTACT = Event(EventType.CONTACT, date(2026, 11, 20), note="Seen at the office.")
 
