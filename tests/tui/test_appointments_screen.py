@@ -80,3 +80,20 @@ async def test_an_overlap_is_warned_and_a_series_needs_a_count(app, store):
         await press(pilot, *"x", "ctrl+s")
         assert "'x' is not a number" in form.query_one("#error-count", FieldError).message
         assert len(store.get_case("E100001").events) == 4
+
+
+async def test_the_next_appointment_shows_on_the_caseload(app, store):
+    from omtui.widgets.caseload_table import CaseloadTable
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CaseloadTable)
+        row = table.get_row_index("E100004")
+        assert str(table.get_row_at(row)[-1]) == "–"
+        app.push_screen(ContactLogScreen("E100004"))
+        await settle(pilot)
+        await press(pilot, "a", *"tomorrow", "tab", *"9", "ctrl+s")
+        await press(pilot, "escape")
+        table = app.screen.query_one(CaseloadTable)
+        row = table.get_row_index("E100004")
+        assert str(table.get_row_at(row)[-1]) == "24 Nov 09:00"

@@ -191,7 +191,8 @@ async def test_narrow_terminal_hides_secondary_columns(app):
         await pilot.resize_terminal(160, 48)
         await pilot.pause()
         assert [c.value for c in table.columns] == [
-            "crn", "name", "order", "tier", "rosh", "flags", "status", "next", "due", "overdue"]
+            "crn", "name", "order", "tier", "rosh", "flags", "status", "next", "due", "overdue",
+            "appt"]
 
 
 async def test_a_store_that_fails_is_a_message_not_a_crash(make_app):

@@ -29,7 +29,8 @@ MARGIN = 60
 COLUMNS = {
     "wide": (("crn", "CRN", 7), ("name", "Name", 26), ("order", "Order", 5), ("tier", "Tier", 4),
              ("rosh", "RoSH", 6), ("flags", "Flags", 20), ("status", "Status", 10),
-             ("next", "Next due", 34), ("due", "Due", 11), ("overdue", "Overdue", 7)),
+             ("next", "Next due", 22), ("due", "Due", 11), ("overdue", "Overdue", 7),
+             ("appt", "Next appt", 12)),
     "narrow": (("crn", "CRN", 7), ("name", "Name", 17), ("tier", "T", 1), ("flags", "Flags", 9),
                ("status", "St", 2), ("next", "Next due", 15), ("due", "Due", 6),
                ("overdue", "Ovd", 3)),
@@ -193,4 +194,16 @@ class CaseloadTable(DataTable):
             "next": nxt,
             "due": due,
             "overdue": overdue,
+            "appt": self._appointment(case),
         }
+
+    def _appointment(self, case) -> Text:
+        """The next appointment (wide layout): '26 Nov 10:00', or a dash."""
+        from omtui.domain.appointments import next_appointment, slot_of
+
+        nxt = next_appointment(case, self.today) if self.today is not None else None
+        if nxt is None:
+            return Text("–", style="dim")
+        slot = slot_of(nxt)
+        label = slot.day.strftime("%d %b") + (f" {slot.at.strftime('%H:%M')}" if slot.at else "")
+        return Text(label, no_wrap=True)
