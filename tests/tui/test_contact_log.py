@@ -261,3 +261,21 @@ async def test_closing_the_form_keeps_a_draft_that_is_offered_again(app, store):
         assert store.get_case("E100001").events[-1].note == "Long note: [i]not italic[/i]"
         await press(pilot, "c")                                    # the draft is gone
         assert isinstance(app.screen, ContactEntryScreen)
+
+
+async def test_case_view_keys_reach_quick_entry_log_and_enforcement(app, store):
+    from omtui.screens.case_view import CaseViewScreen
+    from omtui.screens.enforcement import EnforcementScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_case("E100002")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseViewScreen)
+        await press(pilot, "c", "p", "a", "ctrl+s")       # one key from the case, then 3
+        assert isinstance(app.screen, CaseViewScreen)
+        assert store.get_case("E100002").events[-1].extra["contact_type"] == "phone"
+        await press(pilot, "l")
+        assert isinstance(app.screen, ContactLogScreen) and app.screen.crn == "E100002"
+        await press(pilot, "escape", "f")
+        assert isinstance(app.screen, EnforcementScreen) and app.screen.crn == "E100002"
