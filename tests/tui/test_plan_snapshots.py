@@ -72,6 +72,8 @@ def test_plan_builder(make_app, snap_compare, size, request):
         assert SUPERVISION_GAP + " (NS 2b.4; HMIP C.2.1.14)" in text
     else:                                                    # short lines: the source first
         assert "! NS 2b.4; HMIP C.2.1.14: " + SUPERVISION_GAP[:30] in text
+        # Links and measure, left out of the narrow table, for the highlighted objective.
+        assert "obj-1 links: unpaid work · measure: Hours on the UPW record" in text
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])

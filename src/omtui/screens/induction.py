@@ -382,8 +382,10 @@ class InductionScreen(Screen):
             return
         if self.autosave is not None and self.autosave.saver.pending:
             self.autosave.flush_now()
-            self.notify("Not saved yet: what you typed is kept as a draft.", title="Draft",
-                        timeout=4)
+        saved = self.data.saved if self.data is not None else None
+        if self.data is not None and self.record != (saved or self.data.record):
+            self.notify("Not saved yet: what you typed is kept as a draft (ctrl+s saves).",
+                        title="Draft", timeout=4)
         self.app.pop_screen()
 
     def action_focus_list(self) -> None:

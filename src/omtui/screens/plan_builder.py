@@ -48,7 +48,7 @@ from omtui.screens.objective_form import (
 )
 from omtui.widgets.due_table import DueTable
 from omtui.widgets.gap_list import GapList
-from omtui.widgets.objective_table import ObjectiveTable
+from omtui.widgets.objective_table import ObjectiveTable, links_of
 from omtui.widgets.text import StatusStyles, literal, long_date
 
 REVIEW_RULE_PREFIX = "ns-2e5-review"
@@ -101,6 +101,9 @@ class PlanBuilderScreen(Screen):
     PlanBuilderScreen #plan-due { height: auto; max-height: 6; }
     PlanBuilderScreen.-tall #plan-due { max-height: 10; }
     PlanBuilderScreen ObjectiveTable { height: 1fr; min-height: 4; }
+    PlanBuilderScreen #objective-detail { height: 1; padding: 0 1; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis; }
+    PlanBuilderScreen.-wide #objective-detail { display: none; }
     PlanBuilderScreen GapList { max-height: 5; }
     PlanBuilderScreen.-tall GapList { max-height: 14; }
     """
@@ -117,6 +120,7 @@ class PlanBuilderScreen(Screen):
         yield Static(Text(f"{self.crn}: loading…"), id="plan-head")
         yield DueTable(id="plan-due", compact=True)
         yield ObjectiveTable(id="objectives")
+        yield Static("", id="objective-detail")
         yield GapList(id="plan-gaps")
         yield Footer()
 
@@ -449,6 +453,21 @@ class PlanBuilderScreen(Screen):
     def case_changed(self, crn: str) -> None:
         if crn == self.crn and self.data is not None and not self.busy:
             self.load(offer=False)
+
+    @on(ObjectiveTable.RowHighlighted, "#objectives")
+    def _highlighted(self, event: ObjectiveTable.RowHighlighted) -> None:
+        """On narrow screens the table leaves out links and measure: show them here."""
+        if self.data is None:
+            return
+        oid = self.query_one(ObjectiveTable).selected_id
+        objective = self.data.plan.objective(oid) if oid else None
+        detail = Text()
+        if objective is not None:
+            detail.append(f"{objective.id} links: ", style="bold")
+            detail.append_text(literal(links_of(objective) or "none"))
+            detail.append(" · measure: ", style="bold")
+            detail.append_text(literal(objective.measure or "none"))
+        self.query_one("#objective-detail", Static).update(detail)
 
     @on(DueTable.ExplainRequested)
     def _explain(self, event: DueTable.ExplainRequested) -> None:
