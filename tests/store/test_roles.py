@@ -192,3 +192,19 @@ def test_team_due_counts_overdue_per_officer(store_url):
     with open_store(store_url, officer="ann") as s:
         with pytest.raises(PermissionDenied, match="only a team manager"):
             s.team_due(today, cal)
+
+
+def test_a_small_team_due_list_reads_only_its_cases(store_url):
+    from omtui.domain.calendar import england_and_wales
+
+    _office(store_url)
+    with open_store(store_url, officer="mo") as s:
+        s.add_officer("sue", Role.TEAM_MANAGER, team="south", display_name="Sue Park")
+    with open_store(store_url, officer="sue") as s:
+        team, grouped = s.team_cases()
+        due = s.team_due(date(2026, 11, 23), england_and_wales())
+    assert team == "south"
+    assert {k: [c.crn for c in v] for k, v in grouped.items()} == {
+        "Cat Jones": ["A000003"], "Sue Park": [], "(not allocated)": ["A000005"]}
+    assert [(o.officer, o.cases) for o in due.officers] == [
+        ("Cat Jones", 1), ("Sue Park", 0), ("(not allocated)", 1)]
