@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from omtui.domain.induction import InductionRecord, ItemEntry, record_from_dict
 from omtui.domain.plan import (
     SentencePlan,
-    objective_from_dict,
     objective_to_dict,
     plan_from_dict,
     plan_to_dict,
