@@ -270,3 +270,13 @@ async def test_with_the_sql_store_ticks_are_saved_and_audited(make_app, tmp_path
         assert store.get_case("X100001").events_of(EventType.INDUCTION_COMPLETED) == []
     finally:
         store.close()
+
+
+async def test_quitting_at_once_after_a_tick_leaves_the_draft(app):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_induction(pilot, "X100001")
+        await pilot.press("space", "ctrl+q")
+        await pilot.pause()
+    draft = draft_store().load(DraftKey("tester", "induction:X100001"))
+    assert draft is not None
+    assert draft.payload["record"]["items"]["requirements-and-why"]["ticked"] is True

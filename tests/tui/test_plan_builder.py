@@ -331,3 +331,14 @@ async def test_with_the_sql_store_every_change_is_audited(make_app, tmp_path):
         assert store.verify_audit().ok
     finally:
         store.close()
+
+
+async def test_quitting_at_once_after_typing_leaves_the_draft(app):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await open_plan(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press(*"typed then ctrl+q", "ctrl+q")    # no time for the debounce
+        await pilot.pause()
+    draft = DraftStore().load(DraftKey("tester", "objective:X100001:obj-1"))
+    assert draft is not None and draft.payload["values"]["what"] == "typed then ctrl+q"
