@@ -240,6 +240,21 @@ def test_outcomes_to_record_are_past_appointments_without_outcome():
     assert outcomes_to_record(case, TODAY, now=time(9, 30)) == [old, recent, morning]
 
 
+def test_letters_and_recorded_actions_are_not_appointments():
+    # A PSR sent to the prison or a MAPPA referral is recorded as a contact with a purpose, and a
+    # letter is a contact of type "letter": none of them is a meeting that waits for an outcome.
+    meeting = appt(date(2026, 11, 20))
+    psr = Event(EventType.CONTACT, date(2026, 11, 2),
+                extra={"contact_type": "other_agency", "with": "prison", "purpose": "psr_sent"})
+    letter = Event(EventType.CONTACT, date(2026, 11, 3), extra={"contact_type": "letter"})
+    received = Event(EventType.CONTACT, date(2026, 11, 4),
+                     extra={"contact_type": "other_agency", "direction": "in"})
+    agency_meeting = appt(date(2026, 11, 19), ctype="other_agency")
+    case = make_case(psr, letter, received, agency_meeting, meeting)
+    assert outcomes_to_record(case, TODAY) == [agency_meeting, meeting]
+    assert next_appointment(make_case(psr, letter), date(2026, 11, 1)) is None
+
+
 def test_recording_the_outcome_takes_it_off_the_list():
     a = appt(date(2026, 11, 20))
     case = make_case(a)

@@ -144,8 +144,17 @@ def slot_of(event: Event) -> Slot:
 
 
 def is_appointment(event: Event) -> bool:
-    """A contact with no outcome yet (arranged, not yet recorded)."""
-    return event.type is EventType.CONTACT and event.outcome is None
+    """A meeting with the person that has no outcome yet (arranged, not yet recorded).
+
+    Contacts that record something done rather than a meeting (a letter sent or received, or
+    an action with a ``purpose`` such as a PSR sent or a MAPPA referral) never take an outcome,
+    so they are not appointments and never wait in "Outcomes to record".
+    """
+    if event.type is not EventType.CONTACT or event.outcome is not None:
+        return False
+    if event.extra.get("purpose") or event.extra.get("direction"):
+        return False
+    return event.extra.get("contact_type") != "letter"
 
 
 # -- series -------------------------------------------------------------------------------------
