@@ -259,25 +259,3 @@ def test_trace_rows_count_back_in_order(fixed_cal):
     # n = 0 on a bank holiday: one row, day 0 is the due date.
     (only,) = trace_rows(fixed_cal.explain(date(2026, 12, 25), 0))
     assert "n = 0" in str(only[1][3])
-
-
-async def test_home_screen_is_the_calculator_and_stays_on_escape(fixed_cal, today):
-    from textual.app import App
-
-    from omtui.screens.home import HomeScreen
-
-    class Host(App):
-        def __init__(self):
-            super().__init__()
-            self.calendar, self.today = fixed_cal, today
-
-        def on_mount(self):
-            self.push_screen(HomeScreen())
-
-    app = Host()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.press(*"24/12/2020", "enter", "1", "enter", "escape", "escape")
-        await pilot.pause()
-        assert isinstance(app.screen, HomeScreen)
-        assert app.screen.trace.due == date(2020, 12, 29)
