@@ -16,6 +16,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import attrgetter
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
@@ -23,7 +25,7 @@ from typing import Any
 import calendar as _months
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
-from omtui.domain.case import Case, Event, EventType, OrderType
+from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
 from omtui.domain.due import DueItem, status_for
 
 #: Extra field on an explanation event: the extenuating circumstances that let a late
@@ -342,6 +344,7 @@ class EnforcementState:
         return tuple(f for f in self.failures if f.status.is_open)
 
 
+@lru_cache(maxsize=8192)
 def lookback_start(day: date, months: int) -> date:
     """First day of the "preceding ``months`` months" before ``day``: the same date ``months``
     calendar months earlier (29 February clipped to 28 February), inclusive. The same as
@@ -393,7 +396,39 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
               *, full: bool) -> EnforcementState:
     """The state; with ``full=False`` (the due list) failures closed more than the look-back
     before today are left out, so old history costs nothing."""
-    events = sorted((e for e in case.events if e.date <= today), key=lambda e: e.date)
+    events = [e for e in case.events if e.date <= today]
+    events.sort(key=_event_date)
+    # one pass: the few events each step below needs (contacts, most of a case, are skipped
+    # unless they are failures to comply)
+    by_day: dict[date, list[Event]] = {}          # failures: ftc contacts grouped by day
+    explanations: dict[date, list[Event]] = {}
+    warning_events: list[Event] = []
+    action_events: list[Event] = []               # warning / breach / recall, in date order
+    spend_events: list[Event] = []                # release / breach / recall (spend points)
+    returns: list[Event] = []
+    contact, ftc, explanation = EventType.CONTACT, ContactOutcome.FTC, EventType.EXPLANATION
+    for e in events:
+        t = e.type
+        if t is contact:
+            if e.outcome is ftc:
+                found = by_day.get(e.date)
+                if found is None:
+                    by_day[e.date] = [e]
+                else:
+                    found.append(e)
+            continue
+        if t is explanation:
+            if e.for_date is not None:
+                explanations.setdefault(e.for_date, []).append(e)
+            continue
+        if t in _ACTION_EVENTS:
+            action_events.append(e)
+            if t is EventType.WARNING:
+                warning_events.append(e)
+        if t in _SPEND_TYPES:
+            spend_events.append(e)
+        elif t is EventType.RETURNED_TO_CUSTODY:
+            returns.append(e)
     notes: list[str] = []
     threshold = policy.threshold_for(case.order_type)
     if threshold is None:
@@ -401,14 +436,13 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
                      f"{policy.pack_id}: every unexplained failure leads to a warning")
 
     # warnings and when they are spent
-    points, spend_notes = _spend_points(events)
+    points, spend_notes = _spend_points(spend_events)
     notes += spend_notes
     warnings: list[WarningRecord] = []
-    for e in events:
-        if e.type is EventType.WARNING:
-            spent = next(((d, why) for d, why in points if d >= e.date), None)
-            warnings.append(WarningRecord(e.date, e, spent[0] if spent else None,
-                                          spent[1] if spent else None))
+    for e in warning_events:
+        spent = next(((d, why) for d, why in points if d >= e.date), None)
+        warnings.append(WarningRecord(e.date, e, spent[0] if spent else None,
+                                      spent[1] if spent else None))
 
     def counted(before: date) -> list[WarningRecord]:
         start = lookback_start(before, policy.lookback_months)
@@ -431,15 +465,6 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
             why += f"; warning {number} is issued by a senior manager ({threshold.senior_manager_source})"
         return (Action.WARNING, policy.warning.id, policy.warning.source, why, number, senior, ws)
 
-    # failures: ftc contacts grouped by day
-    by_day: dict[date, list[Event]] = {}
-    for e in events:
-        if e.is_ftc:
-            by_day.setdefault(e.date, []).append(e)
-    explanations: dict[date, list[Event]] = {}
-    for e in events:
-        if e.type is EventType.EXPLANATION and e.for_date is not None:
-            explanations.setdefault(e.for_date, []).append(e)
     for d in sorted(set(explanations) - set(by_day)):
         notes.append(f"explanation(s) for {d.isoformat()}: no failure to comply recorded that day")
 
@@ -474,10 +499,8 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
 
     # link actions (warning / breach / recall) to failures
     linked: dict[date, Event] = {}
-    for e in events:
-        action = _ACTION_EVENTS.get(e.type)
-        if action is None:
-            continue
+    for e in action_events:
+        action = _ACTION_EVENTS[e.type]
         if e.for_date is not None:
             if e.for_date in by_day:
                 linked.setdefault(e.for_date, e)
@@ -548,11 +571,9 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
     # recall letters: each return to custody after a recall
     letters: list[RecallLetter] = []
     last_rtc: date | None = None
-    for e in events:
-        if e.type is not EventType.RETURNED_TO_CUSTODY:
-            continue
+    for e in returns:
         recalled = any(r.type is EventType.RECALL_INITIATED and r.date <= e.date
-                       and (last_rtc is None or r.date > last_rtc) for r in events)
+                       and (last_rtc is None or r.date > last_rtc) for r in spend_events)
         last_rtc = e.date
         if not recalled:
             continue
@@ -573,6 +594,11 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
     return EnforcementState(
         case.crn, case.order_type, tuple(failures), tuple(warnings), in_window, spent, start,
         nact, f"{nwhy} ({nsource})", tuple(letters), tuple(items), tuple(notes), policy.pack_id)
+
+
+_event_date = attrgetter("date")
+_SPEND_TYPES = frozenset({EventType.RELEASE, EventType.BREACH_INITIATED,
+                          EventType.RECALL_INITIATED})
 
 
 def _late_by(due: date, done: date | None, calendar: WorkingCalendar) -> int | None:
@@ -637,6 +663,13 @@ def enforcement_due_items(case: Case, today: date, calendar: WorkingCalendar,
     (explanation clock, warning, breach papers or recall), and each recall letter. Failures
     closed (explained or actioned) with a clock that ended more than the look-back (12 months)
     before today are left out; ``enforcement_state`` lists everything."""
+    contact, ftc, returned = EventType.CONTACT, ContactOutcome.FTC, EventType.RETURNED_TO_CUSTODY
+    for e in case.events:       # no failure and no return to custody: nothing to evaluate
+        t = e.type
+        if ((t is contact and e.outcome is ftc) or t is returned) and e.date <= today:
+            break
+    else:
+        return []
     return list(_evaluate(case, today, calendar, policy, full=False).due_items)
 
 
