@@ -59,7 +59,7 @@ class DueItem:
     day0_label: str                # what day 0 was, e.g. "sentence"
     due: date
     status: Status
-    trace: Trace
+    trace: Trace                   # or a zero-argument callable making it (made on first use)
     satisfied_by: str              # what will satisfy it, in words
     done_on: date | None = None
     late_by: int | None = None     # working days late, when done after the due date
@@ -84,6 +84,10 @@ class DueItem:
         lines += [f"note: {n}" for n in self.notes]
         return lines
 
+    def __getstate__(self) -> dict[str, object]:
+        self.trace                      # a deferred trace is made before pickling or copying
+        return self.__dict__.copy()
+
     def to_dict(self) -> dict[str, object]:
         return {
             "crn": self.crn,
@@ -101,3 +105,25 @@ class DueItem:
             "notes": list(self.notes),
             "explanation": self.trace.to_dict(),
         }
+
+
+class _DeferredTrace:
+    """``DueItem.trace``: a :class:`Trace`, or a zero-argument callable that makes it, called
+    on first access and kept. A due list needs the due date, not the day-by-day trace; the
+    trace is made when an item is explained or written as JSON."""
+
+    __slots__ = ()
+
+    def __get__(self, obj: DueItem | None, objtype: type | None = None) -> Trace:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        found = obj.__dict__["trace"]
+        if not isinstance(found, Trace) and callable(found):
+            found = obj.__dict__["trace"] = found()
+        return found
+
+    def __set__(self, obj: DueItem, value: Trace) -> None:   # the dataclass __init__ only
+        obj.__dict__["trace"] = value
+
+
+DueItem.trace = _DeferredTrace()  # type: ignore[assignment]
