@@ -492,24 +492,33 @@ class _Evaluator:
         if self.applies and self.level is None:
             self.applies = False
             self.reason += "; no contact level in the pack matches this case"
-        self.start, self.start_label = _commencement(case)
-        self.end = _order_end(case, today)
-        if self.applies and self.end is not None and self.end < self.start:
-            self.applies = False
-            self.reason = (f"the order ends on {self.end.isoformat()}, before the schedule starts "
-                           f"on {self.start.isoformat()} ({self.start_label}): check the dates")
-        self.suspensions = suspensions_of(case, today, self.start)
-        self.timeline = _Timeline(self.start, _merge(self.suspensions))
+        # one pass over the events: contacts, and whether any other event the schedule looks at
+        # (termination, suspension, custody) is there at all
         achieved: list[date] = []
         arranged: list[date] = []
         achieved_set, arranged_set = levels.achieved_outcomes, levels.arranged_outcomes
         contact = EventType.CONTACT
+        other: set[EventType] = set()
         for e in case.events:
-            if e.type is contact and e.date <= today:
-                if e.outcome in achieved_set:
-                    achieved.append(e.date)
-                if e.outcome in arranged_set:
-                    arranged.append(e.date)
+            t = e.type
+            if t is contact:
+                if e.date <= today:
+                    if e.outcome in achieved_set:
+                        achieved.append(e.date)
+                    if e.outcome in arranged_set:
+                        arranged.append(e.date)
+            else:
+                other.add(t)
+        self.start, self.start_label = _commencement(case)
+        self.end = (_order_end(case, today) if EventType.TERMINATION in other
+                    else case.end_date or None)
+        if self.applies and self.end is not None and self.end < self.start:
+            self.applies = False
+            self.reason = (f"the order ends on {self.end.isoformat()}, before the schedule starts "
+                           f"on {self.start.isoformat()} ({self.start_label}): check the dates")
+        self.suspensions = (suspensions_of(case, today, self.start)
+                            if not other.isdisjoint(_PAUSE_TYPES) else [])
+        self.timeline = _Timeline(self.start, _merge(self.suspensions))
         achieved.sort()
         arranged.sort()
         self.achieved, self.arranged = achieved, arranged
@@ -654,9 +663,8 @@ def contact_schedule(case: Case, today: date, calendar: WorkingCalendar,
         tuple(notes))
 
 
-def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
-                 calendar: WorkingCalendar) -> DueItem:
-    assert ev.level is not None and p.end is not None
+def _period_trace(p: ContactPeriod, calendar: WorkingCalendar) -> Trace:
+    assert p.end is not None
     trace = calendar.explain(p.start, (p.end - p.start).days, Unit.DAYS)
     notes = [f"contact period {p.index}: {p.start.isoformat()} to {p.end.isoformat()} "
              f"({p.phase})"]
@@ -665,13 +673,19 @@ def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
                      f"moved on by as many days (NS 2c.16)")
     if p.clipped:
         notes.append("the order ends inside this period")
-    trace = dataclasses.replace(trace, notes=trace.notes + tuple(notes))
+    return dataclasses.replace(trace, notes=trace.notes + tuple(notes))
+
+
+def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
+                 calendar: WorkingCalendar) -> DueItem:
+    assert ev.level is not None and p.end is not None
     done_on = p.contacts[p.required - 1] if p.met else None
     label = ev.start_label if p.index == 1 else f"start of contact period {p.index}"
     return DueItem(
         crn=case.crn, rule=ev.level.id, title=f"Contact: {ev.level.title}",
         source=ev.level.source, day0=p.start, day0_label=label, due=p.end,
-        status=status_for(p.end, done_on, today, calendar), trace=trace,
+        status=status_for(p.end, done_on, today, calendar),
+        trace=lambda: _period_trace(p, calendar),     # made when explained (due is p.end)
         satisfied_by=(f"{p.required} contact(s) with outcome "
                       f"{' or '.join(sorted(o.value for o in ev.levels.achieved_outcomes))} "
                       f"from {p.start.isoformat()} to {p.end.isoformat()}"),
@@ -684,6 +698,8 @@ def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
     """Contact due items (kind="contact"): the last complete period when it fell short
     (overdue), the current period, and the next one when the current is already met.
     Nothing while the schedule is suspended by an open suspension."""
+    if not levels.applies_to(case)[0] or levels.level_for(case) is None:
+        return []                       # no schedule: nothing more to work out
     ev = _Evaluator(case, today, levels)
     if not ev.applies or ev.level is None:
         return []
