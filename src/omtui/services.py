@@ -51,6 +51,10 @@ class CaseStore(Protocol):
     def add_event(self, crn: str, event: Event) -> None:
         """Record one event on a case (a contact, an explanation, a warning...)."""
 
+    def replace_event(self, crn: str, old: Event, new: Event) -> None:
+        """Replace one recorded event in place (an appointment's outcome, a court outcome on a
+        breach); NotFound when the case has no event equal to ``old``."""
+
     def get_plan(self, crn: str) -> SentencePlan | None:
         """The case's sentence plan, or None if none was saved (raises NotFound)."""
 

@@ -157,10 +157,7 @@ class CourtOutcomeScreen(_DateForm):
         extra[COURT_OUTCOME_FIELD] = choice
         extra[COURT_DATE_FIELD] = day.isoformat()
         updated = replace(self.breach, extra=extra)
-        replace_event = getattr(self.app.store, "replace_event", None)
-        if not callable(replace_event):
-            raise RuntimeError("this store cannot update the breach record")
-        replace_event(self.case.crn, self.breach, updated)
+        self.app.store.replace_event(self.case.crn, self.breach, updated)
         return updated
 
     def saved_text(self, event: Event) -> str:

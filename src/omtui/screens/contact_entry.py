@@ -7,7 +7,7 @@ key (``o`` office, then ``a`` attended – complied...) and moves on to the next
 Every field is checked where it is: a date or time that cannot be read, an outcome that needs a
 reason, an outcome dated after today: the message appears under the field and nothing typed is
 lost. The contact is saved in a thread worker (``store.add_event``; recording the outcome of an
-arranged appointment uses ``store.replace_event`` when the store has it), then the form closes
+arranged appointment uses ``store.replace_event``), then the form closes
 with the event, a toast confirms, and :class:`omtui.messages.CaseChanged` makes every screen
 showing the case reload.
 """
@@ -384,9 +384,8 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         store = app.store
         replaced = False
         try:
-            replace = getattr(store, "replace_event", None)
-            if self.appointment is not None and callable(replace):
-                replace(self.crn, self.appointment, event)
+            if self.appointment is not None:
+                store.replace_event(self.crn, self.appointment, event)
                 replaced = True
             else:
                 store.add_event(self.crn, event)
