@@ -204,6 +204,7 @@ class CaseView:
 
 
 _event_date = attrgetter("date")
+_WORKING_DAYS = Unit.WORKING_DAYS
 
 
 # -- memoised calendar arithmetic -----------------------------------------------------------------
@@ -295,13 +296,17 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
     case, today = view.case, view.today
     calendar = memo.calendar
     off = rule.offset
+    n, unit = off.n, off.unit
     try:
-        trace = memo.trace(day0, off.n, off.unit)
+        # the due date now; the day-by-day trace when the item is explained. The checks are
+        # the ones calendar.explain makes after the count, so what raises here is unchanged.
+        due = memo.add(day0, n, unit)
+        calendar.is_working_day(day0 if unit is _WORKING_DAYS else due)
         window_day = (memo.add(day0, rule.window_start.n, rule.window_start.unit)
                       if rule.window_start else None)
     except CalendarError as exc:
         return None, f"cannot count from day 0 {day0.isoformat()}: {exc}"
-    due = trace.due
+    trace = memo.traces.get((day0, n, unit)) or (lambda: memo.trace(day0, n, unit))
     try:
         if rule.phase_until is not None:
             end = memo.add(case.commencement, rule.phase_until.n, rule.phase_until.unit)
