@@ -155,21 +155,6 @@ def test_export_cases_subset_and_missing(store):
         store.export_cases(["B000002", "C000003"])
 
 
-def test_drafts_are_per_officer_and_not_audited(db_path):
-    a = open_store(db_path, officer="alice")
-    b = open_store(db_path, officer="bob")
-    a.save_draft("contact:A123456", {"note": "half-typed 中文"})
-    a.save_draft("contact:A123456", {"note": "more"})
-    assert a.load_draft("contact:A123456") == {"note": "more"}
-    assert b.load_draft("contact:A123456") is None
-    assert all(e.table_name != "drafts" for e in a.audit_history("A123456"))
-    assert a.counts()["audit_log"] == 1          # only alice's officer row
-    a.discard_draft("contact:A123456")
-    assert a.load_draft("contact:A123456") is None
-    a.close()
-    b.close()
-
-
 def test_many_cases_load_with_a_fixed_number_of_queries(store):
     """No N+1: reading 300 cases issues the same handful of statements as reading 3."""
     from sqlalchemy import event

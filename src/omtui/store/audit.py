@@ -35,7 +35,6 @@ from omtui.store.tables import (
     AuditHeadRow,
     AuditRow,
     CaseRow,
-    DraftRow,
     OfficerRow,
 )
 
@@ -44,9 +43,8 @@ AUDIT = AuditRow.__table__
 HEAD = AuditHeadRow.__table__
 CASES = CaseRow.__table__
 
-#: Tables whose changes are not audited: drafts are unsaved form content, not case data.
-NOT_AUDITED = frozenset({DraftRow.__tablename__, AuditRow.__tablename__,
-                         AuditHeadRow.__tablename__})
+#: Tables whose changes are not audited: the audit trail itself.
+NOT_AUDITED = frozenset({AuditRow.__tablename__, AuditHeadRow.__tablename__})
 
 
 def _default(value: Any) -> Any:

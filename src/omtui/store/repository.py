@@ -39,7 +39,6 @@ from omtui.store.plans import PlanStoreMixin
 from omtui.store.tables import (
     AuditRow,
     CaseRow,
-    DraftRow,
     EventRow,
     OfficerRow,
     RequirementRow,
@@ -359,30 +358,6 @@ class SqlStore(PlanStoreMixin):
     def verify_audit(self) -> audit.VerifyResult:
         with self.reading() as s:
             return audit.verify(s.connection())
-
-    # drafts (not case data: not audited, not exported)
-    def save_draft(self, form_key: str, payload: dict[str, Any]) -> None:
-        def work(s: Session) -> None:
-            row = s.execute(sa.select(DraftRow).where(DraftRow.owner == self.officer,
-                                                      DraftRow.form_key == form_key)
-                            .order_by(DraftRow.id)).scalar_one_or_none()
-            if row is None:
-                s.add(DraftRow(owner=self.officer, form_key=form_key, payload=payload,
-                               updated_at=audit.now_utc()))
-            else:
-                row.payload, row.updated_at, row.version = payload, audit.now_utc(), row.version + 1
-
-        self.writing(work)
-
-    def load_draft(self, form_key: str) -> dict[str, Any] | None:
-        with self.reading() as s:
-            return s.execute(sa.select(DraftRow.payload).where(
-                DraftRow.owner == self.officer, DraftRow.form_key == form_key)
-                .order_by(DraftRow.id)).scalar_one_or_none()
-
-    def discard_draft(self, form_key: str) -> None:
-        self.writing(lambda s: s.execute(sa.delete(DraftRow).where(
-            DraftRow.owner == self.officer, DraftRow.form_key == form_key)))
 
     def backup(self, destination: str) -> Any:
         from omtui.store.backup import backup_sqlite

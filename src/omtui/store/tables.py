@@ -240,23 +240,6 @@ class ExplanationRow(SQLModel, table=True):
     version: int = _version()
 
 
-class DraftRow(SQLModel, table=True):
-    """A form's autosaved, not yet submitted content (so an officer never loses what they typed).
-
-    Drafts are not case data: they are not audited and not exported.
-    """
-
-    __tablename__ = "drafts"
-    __table_args__ = (sa.UniqueConstraint("owner", "form_key", name="uq_drafts_owner_form"),)
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    owner: str = Field(sa_type=sa.String(200), nullable=False)
-    form_key: str = Field(sa_type=sa.String(200), nullable=False)
-    payload: Optional[dict] = Field(default=None, sa_type=JSONValue)
-    updated_at: str = Field(sa_type=sa.String(40), nullable=False)
-    version: int = _version()
-
-
 class AuditRow(SQLModel, table=True):
     """One change to case data. Append-only; each row carries the hash of the one before."""
 
