@@ -15,17 +15,20 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from omtui.domain.case import Case, Event, EventType
-from omtui.domain.enforcement import COURT_DATE_FIELD, COURT_OUTCOME_FIELD, ORDER_CONTINUES
-from omtui.messages import CaseChanged
+from omtui.domain.enforcement import (
+    COURT_DATE_FIELD,
+    COURT_OUTCOME_FIELD,
+    ORDER_CONTINUES,
+)
 from omtui.screens.contact_common import read_date
+from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
 
@@ -35,7 +38,7 @@ CUSTODY_EVENTS = [Option(EventType.RETURNED_TO_CUSTODY.value, "Returned to custo
                   Option(EventType.RELEASE.value, "Re-released", "r")]
 
 
-class _DateForm(ModalScreen[Event | None]):
+class _DateForm(EventForm):
     """A choice (one key) and a date, saved as one event."""
 
     TITLE_TEXT = ""
@@ -60,7 +63,7 @@ class _DateForm(ModalScreen[Event | None]):
         super().__init__()
         self.case = case
         self.heading = heading
-        self.saving = False
+        self.crn = case.crn
 
     def compose(self) -> ComposeResult:
         with Vertical(id="after-box") as box:
@@ -81,15 +84,12 @@ class _DateForm(ModalScreen[Event | None]):
     def on_mount(self) -> None:
         self.query_one(KeyPicker).focus()
 
-    def _err(self, name: str, message: str | None) -> None:
-        self.query_one(f"#error-{name}", FieldError).show_error(message)
-
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_save()
 
-    def checked(self):
+    def build(self):
         """(choice, date) or None with the problems shown under their fields."""
         today = self.app.today
         choice = self.query_one(KeyPicker).value
@@ -103,42 +103,18 @@ class _DateForm(ModalScreen[Event | None]):
             return None
         return choice, day
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        found = self.checked()
-        if found is None:
-            return
-        self.saving = True
-        self._save(*found)
-
-    @work(thread=True, exclusive=True, group="after-save", exit_on_error=False)
-    def _save(self, choice: str, day) -> None:
-        try:
-            event = self.write(choice, day)
-        except Exception as exc:  # noqa: BLE001 - shown under the form
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._saved, event)
+    def store_event(self, payload) -> Event:
+        choice, day = payload
+        return self.write(choice, day)
 
     def write(self, choice: str, day) -> Event:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def _failed(self, exc: Exception) -> None:
-        self.saving = False
-        self._err("form", f"Not saved: {exc}")
-
-    def _saved(self, event: Event) -> None:
-        self.app.notify(f"{self.case.crn}: {self.saved_text(event)}", title="Saved",
-                        markup=False, timeout=5)
-        self.app.post_message(CaseChanged(self.case.crn))
-        self.dismiss(event)
+    def saved_notice(self, event: Event) -> tuple[str, str, str]:
+        return self.saved_text(event), "Saved", "information"
 
     def saved_text(self, event: Event) -> str:
         return f"{event.type.label} {long_date(event.date)}"
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class CourtOutcomeScreen(_DateForm):

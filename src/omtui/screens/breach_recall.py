@@ -15,18 +15,17 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from omtui.domain.calendar import CalendarError, Unit, WorkingCalendar
 from omtui.domain.case import Case, Event, EventType, OrderType
 from omtui.domain.enforcement import Action, Failure
-from omtui.messages import CaseChanged
 from omtui.screens.contact_common import officer_name, read_date
+from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
 
@@ -83,7 +82,7 @@ def deadlines_text(action: Action, failure: Failure | None, decided: date,
     return t
 
 
-class BreachRecallScreen(ModalScreen[Event | None]):
+class BreachRecallScreen(EventForm):
     BINDINGS = [
         Binding("ctrl+s", "save", "Record", priority=True, id="breach.save",
                 tooltip="Record the breach or recall."),
@@ -111,7 +110,7 @@ class BreachRecallScreen(ModalScreen[Event | None]):
         self.policy = policy
         self.immediate = immediate
         self.action = action_for(case, failure, policy)
-        self.saving = False
+        self.crn = case.crn
 
     @property
     def event_type(self) -> EventType:
@@ -184,7 +183,7 @@ class BreachRecallScreen(ModalScreen[Event | None]):
         self.focus_next()
 
     def _err(self, name: str, message: str | None) -> None:
-        found = self.query(f"#error-{name}")
+        found = self.query(f"#error-{name}")   # the date row is absent for immediate action
         if found:
             found.first(FieldError).show_error(message)
 
@@ -239,38 +238,10 @@ class BreachRecallScreen(ModalScreen[Event | None]):
                      for_date=self.failure.date if self.failure is not None else None,
                      reason=reason, extra=extra)
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        event = self.build()
-        if event is None:
-            return
-        self.saving = True
-        self._save(event)
-
-    @work(thread=True, exclusive=True, group="breach-save", exit_on_error=False)
-    def _save(self, event: Event) -> None:
-        try:
-            self.app.store.add_event(self.case.crn, event)
-        except Exception as exc:  # noqa: BLE001 - shown under the form
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._saved, event)
-
-    def _failed(self, exc: Exception) -> None:
-        self.saving = False
-        self._err("form", f"Not recorded: {exc}")
-
-    def _saved(self, event: Event) -> None:
+    def saved_notice(self, event: Event) -> tuple[str, str, str]:
         word = "Recall" if self.action is Action.RECALL else "Breach"
-        self.app.notify(f"{self.case.crn}: {word.lower()} started {long_date(event.date)}"
-                        + (" (immediate)" if self.immediate else ""),
-                        title=f"{word} recorded", severity="warning", markup=False, timeout=6)
-        self.app.post_message(CaseChanged(self.case.crn))
-        self.dismiss(event)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return (f"{word.lower()} started {long_date(event.date)}"
+                + (" (immediate)" if self.immediate else ""), f"{word} recorded", "warning")
 
 
 __all__ = ["BreachRecallScreen", "IMMEDIATE_REASONS", "action_for", "deadlines_text"]

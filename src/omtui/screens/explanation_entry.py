@@ -15,17 +15,16 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, SelectionList, Static, TextArea
 
 from omtui.domain.case import Event, EventType
 from omtui.domain.enforcement import EXTENUATING_FIELD, Failure
-from omtui.messages import CaseChanged
 from omtui.screens.contact_common import read_date
+from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
 
@@ -45,7 +44,7 @@ FACTORS_SOURCE = "HMIP D.2.2.16"
 DECISIONS = [Option("acceptable", "Acceptable", "a"), Option("unacceptable", "Unacceptable", "u")]
 
 
-class ExplanationEntryScreen(ModalScreen[Event | None]):
+class ExplanationEntryScreen(EventForm):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="explanation.save",
                 tooltip="Check every field and save the explanation."),
@@ -73,7 +72,6 @@ class ExplanationEntryScreen(ModalScreen[Event | None]):
         self.crn = crn
         self.person = name
         self.failure = failure
-        self.saving = False
 
     def compose(self) -> ComposeResult:
         f = self.failure
@@ -117,9 +115,6 @@ class ExplanationEntryScreen(ModalScreen[Event | None]):
     def on_mount(self) -> None:
         self.query_one("#expl-received", Input).focus()
         self._check_received(self.query_one("#expl-received", Input).value)
-
-    def _err(self, name: str, message: str | None) -> None:
-        self.query_one(f"#error-{name}", FieldError).show_error(message)
 
     def _note(self, name: str, message: str | None) -> None:
         self.query_one(f"#error-{name}", FieldError).show_note(message)
@@ -205,38 +200,10 @@ class ExplanationEntryScreen(ModalScreen[Event | None]):
         return Event(EventType.EXPLANATION, received, for_date=self.failure.date,
                      acceptable=decision == "acceptable", reason=reason, extra=extra)
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        event = self.build()
-        if event is None:
-            return
-        self.saving = True
-        self._save(event)
-
-    @work(thread=True, exclusive=True, group="explanation-save", exit_on_error=False)
-    def _save(self, event: Event) -> None:
-        try:
-            self.app.store.add_event(self.crn, event)
-        except Exception as exc:  # noqa: BLE001 - shown under the form
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._saved, event)
-
-    def _failed(self, exc: Exception) -> None:
-        self.saving = False
-        self._err("form", f"Not saved: {exc}. Everything you typed is kept.")
-
-    def _saved(self, event: Event) -> None:
+    def saved_notice(self, event: Event) -> tuple[str, str, str]:
         decision = "acceptable" if event.acceptable else "not acceptable"
-        self.app.notify(f"{self.crn}: explanation for {self.failure.date.strftime('%d/%m/%Y')} "
-                        f"recorded ({decision})", title="Explanation saved", markup=False,
-                        timeout=4)
-        self.app.post_message(CaseChanged(self.crn))
-        self.dismiss(event)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return (f"explanation for {self.failure.date.strftime('%d/%m/%Y')} recorded ({decision})",
+                "Explanation saved", "information")
 
 
 __all__ = ["FACTORS", "ExplanationEntryScreen"]

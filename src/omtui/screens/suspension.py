@@ -5,16 +5,15 @@ thread worker; the schedule pauses for those days (docs/enforcement.md)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from omtui.domain.case import Event, EventType, SuspensionReason
-from omtui.messages import CaseChanged
 from omtui.screens.contact_common import read_date
+from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
 
@@ -23,7 +22,9 @@ REASONS = [Option(SuspensionReason.CUSTODY.value, "Custody", "c"),
            Option(SuspensionReason.SICKNESS.value, "Sickness (certified)", "s")]
 
 
-class SuspensionScreen(ModalScreen[Event | None]):
+class SuspensionScreen(EventForm):
+    INVALID_MESSAGE = "Not saved: correct the fields marked (nothing typed is lost)."
+
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="suspension.save",
                 tooltip="Check and save the suspension."),
@@ -45,7 +46,6 @@ class SuspensionScreen(ModalScreen[Event | None]):
         super().__init__()
         self.crn = crn
         self.person = name
-        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="susp-box") as box:
@@ -75,9 +75,6 @@ class SuspensionScreen(ModalScreen[Event | None]):
 
     def on_mount(self) -> None:
         self.query_one(KeyPicker).focus()
-
-    def _err(self, name: str, message: str | None) -> None:
-        self.query_one(f"#error-{name}", FieldError).show_error(message)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:
@@ -114,40 +111,10 @@ class SuspensionScreen(ModalScreen[Event | None]):
         note = self.query_one("#susp-note", Input).value.strip() or None
         return Event(EventType.SUSPENSION, start, reason=reason, until=until, note=note)
 
-    def action_save(self) -> None:
-        if self.saving:
-            return
-        event = self.build()
-        if event is None:
-            self._err("form", "Not saved: correct the fields marked (nothing typed is lost).")
-            return
-        self.saving = True
-        self._err("form", None)
-        self._save(event)
-
-    @work(thread=True, exclusive=True, group="suspension-save", exit_on_error=False)
-    def _save(self, event: Event) -> None:
-        try:
-            self.app.store.add_event(self.crn, event)
-        except Exception as exc:  # noqa: BLE001 - shown under the form
-            self.app.call_from_thread(self._failed, exc)
-            return
-        self.app.call_from_thread(self._saved, event)
-
-    def _failed(self, exc: Exception) -> None:
-        self.saving = False
-        self._err("form", f"Not saved: {exc}")
-
-    def _saved(self, event: Event) -> None:
+    def saved_notice(self, event: Event) -> tuple[str, str, str]:
         until = long_date(event.until) if event.until else "open"
-        self.app.notify(f"{self.crn}: schedule suspended ({event.reason}) from "
-                        f"{long_date(event.date)} to {until}", title="Suspension saved",
-                        markup=False, timeout=4)
-        self.app.post_message(CaseChanged(self.crn))
-        self.dismiss(event)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+        return (f"schedule suspended ({event.reason}) from {long_date(event.date)} to {until}",
+                "Suspension saved", "information")
 
 
 __all__ = ["SuspensionScreen"]
