@@ -11,12 +11,15 @@ import json
 import os
 import sys
 from datetime import date
+from operator import itemgetter
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
 
 from omtui.cmd.common import calendar_for, fail, options, resolve_today
+
+_URGENCY = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}   # DueItem.sort_key's first part
 
 _CASES_HELP = "A JSON case file ({\"cases\": [...]}, see docs/case-format.md)."
 _RULES_HELP = "A local rule pack (TOML) applied after the packaged one; repeatable."
@@ -149,8 +152,19 @@ class JsonWriter:
                 + f', "explanation": {self._trace_json(item.trace)}}}')
 
 
-def _rows(lo: int, hi: int) -> list[tuple[tuple, Any]]:
-    """Due items of cases[lo:hi] as (sort key, payload): a JSON text or a table row."""
+#: The sort key of a row that reports a case that could not be evaluated (sorts first).
+PROBLEM_KEY = ""
+
+
+def _row_key(item) -> str:
+    """``item.sort_key()`` as one string that sorts the same way (urgency is one digit, the
+    ISO date is fixed width): cheap to send back from a worker and to sort."""
+    return f"{_URGENCY[item.status]}{item.due.isoformat()}{item.rule}"
+
+
+def _rows(lo: int, hi: int) -> list[tuple[str, Any]]:
+    """Due items of cases[lo:hi] as (sort key, payload): a JSON text or a table row (plain
+    strings, the status by its value), sorted."""
     from omtui.domain.agenda import case_agenda
     from omtui.domain.calendar import CalendarError
 
@@ -163,24 +177,28 @@ def _rows(lo: int, hi: int) -> list[tuple[tuple, Any]]:
         try:
             items = case_agenda(case, today, calendar, book)
         except CalendarError as exc:     # a count out of the calendar's range
-            out.append(((-1,), f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
+            out.append((PROBLEM_KEY, f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
             continue
         for item in items:
             if open_only and not item.is_open:
                 continue
-            key = item.sort_key()
+            key = _row_key(item)
             if as_json:
                 out.append((key, writer.text(item)))
             else:
                 late = f" ({item.late_by} wd late)" if item.late_by else ""
                 done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
-                out.append((key, (item.status, item.due.isoformat(), item.crn, case.name,
+                out.append((key, (item.status._value_, item.due.isoformat(), item.crn, case.name,
                                   item.title + done, item.source,
                                   f"{item.day0.isoformat()} {item.day0_label}")))
+    out.sort(key=_first)     # stable: a worker's rows come back as one sorted run
     return out
 
 
-def _worker_rows(bounds: tuple[int, int]) -> list[tuple[tuple, Any]]:
+_first = itemgetter(0)
+
+
+def _worker_rows(bounds: tuple[int, int]) -> list[tuple[str, Any]]:
     import gc
 
     gc.freeze()                # the inherited caseload is never collected: leave it alone
@@ -188,15 +206,22 @@ def _worker_rows(bounds: tuple[int, int]) -> list[tuple[tuple, Any]]:
 
 
 def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
-             open_only: bool = False, jobs: int | None = None) -> list[tuple[tuple, Any]]:
-    """Every due item of every case as (sort key, payload), sorted overdue first.
+             open_only: bool = False, jobs: int | None = None) -> list[tuple[str, Any]]:
+    """Every due item of every case as (sort key, payload), sorted overdue first, then by due
+    date and rule (the key is a string that sorts that way); a table row's status is the
+    :class:`~omtui.domain.due.Status` value.
 
     Big caseloads are split across worker processes (forked, so the cases are not copied);
     ``jobs=1`` or a platform without fork does it all here. Problems come back as rows with
-    the key ``(-1,)`` and a message.
+    the key ``PROBLEM_KEY`` and a message.
     """
+    import gc
     import multiprocessing as mp
 
+    # Millions of short-lived rows over a heap of cases: the cyclic collector would walk the
+    # whole heap again and again (none of this makes cycles), so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
     _JOB.update(cases=cases, today=today, calendar=calendar, book=book, as_json=as_json,
                 open_only=open_only)
     try:
@@ -214,7 +239,9 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
                 rows = [row for chunk in pool.imap(_worker_rows, bounds) for row in chunk]
     finally:
         _JOB.clear()
-    rows.sort(key=lambda r: r[0])
+        if collecting:
+            gc.enable()
+    rows.sort(key=_first)      # sorted runs from the workers: a merge
     return rows
 
 
@@ -238,6 +265,8 @@ def _print_due_table(rows: list, cases_count: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from omtui.domain.due import Status
+
     console = _console()
     table = Table(show_lines=False, header_style="bold", pad_edge=False)
     for col, kw in (("Status", {"no_wrap": True}), ("Due", {"no_wrap": True}),
@@ -246,9 +275,9 @@ def _print_due_table(rows: list, cases_count: int) -> None:
                     ("Day 0", {"max_width": 30})):
         table.add_column(col, **kw)
     counts: dict[str, int] = {}
-    for status, due, crn, name, what, source, day0 in rows:
-        counts[status.value] = counts.get(status.value, 0) + 1
-        table.add_row(_status_text(status), Text(due), Text(crn), Text(name), Text(what),
+    for value, due, crn, name, what, source, day0 in rows:
+        counts[value] = counts.get(value, 0) + 1
+        table.add_row(_status_text(Status(value)), Text(due), Text(crn), Text(name), Text(what),
                       Text(source), Text(day0))
     console.print(table)
     summary = ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}"
@@ -284,8 +313,8 @@ def register(app: typer.Typer) -> None:
             cases = [c for c in cases if c.crn in wanted]
         rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
                         jobs=jobs)
-        problems = [payload for key, payload in rows if key == (-1,)]
-        rows = [payload for key, payload in rows if key != (-1,)]
+        problems = [payload for key, payload in rows if key == PROBLEM_KEY]
+        rows = [payload for key, payload in rows if key != PROBLEM_KEY]
         for message in problems:
             typer.echo(f"omtui: {message}", err=True)
         if as_json:
