@@ -11,6 +11,8 @@ suspensions); building it is not timed. Timed, in the same run:
   rules, contact levels, enforcement), wall and CPU time;
 * B: the same with the rule pack alone: the baseline beside it (A/B shows what the contact
   schedule and enforcement add);
+* T: A with every item's trace made as well (traces are made on first use; T/A shows what
+  that saves a due list; up to ``--json-max`` cases);
 * C / D: what ``omtui due`` does after reading the file (evaluate, make the rows, sort) in one
   process / in ``--jobs`` forked worker processes; J: the same for ``--json`` (every item with
   its trace as JSON; skipped above ``--json-max`` cases).
@@ -136,6 +138,17 @@ def time_evaluation(cases: list[Case], book, calendar) -> tuple[float, float, in
     return time.perf_counter() - w0, time.process_time() - c0, items
 
 
+def time_traced(cases: list[Case], book, calendar) -> float:
+    """CPU seconds of case_agenda with every item's day-by-day trace made (what evaluation
+    cost when traces were made eagerly, and what ``--json`` and ``explain`` still need)."""
+    gc.collect()
+    c0 = time.process_time()
+    for case in cases:
+        for item in case_agenda(case, TODAY, calendar, book):
+            item.trace
+    return time.process_time() - c0
+
+
 def time_pipeline(cases: list[Case], book, calendar, jobs: int, as_json: bool) -> float:
     """Wall seconds of what ``omtui due`` does after reading the file: evaluate every case,
     make each item's row (``--json``: its JSON text, trace included) and sort the list."""
@@ -166,11 +179,12 @@ def main(argv: list[str] | None = None) -> int:
           f"levels + enforcement; python {sys.version.split()[0]}; {os.cpu_count()} CPU(s); "
           f"load average at start {load:.1f}")
     print("A = case_agenda in one process (rules, contact levels, enforcement): wall and CPU;")
-    print("B = the same with the rule pack only (the baseline beside it), CPU;")
+    print("B = the same with the rule pack only (the baseline beside it), CPU; T = A with every "
+          "item's trace made too (traces are made on first use), CPU;")
     print(f"C = the `omtui due` pipeline (evaluate, rows, sort) in 1 process; D = the same with "
           f"{args.jobs} worker processes; J = `--json` with {args.jobs} workers.")
     print(f"{'cases':>8} {'events':>9} {'items':>9} | {'A wall':>7} {'A cpu':>6} {'cases/s':>8} "
-          f"{'growth':>6} | {'B cpu':>6} {'A/B':>5} | {'C wall':>7} | {'D wall':>7} "
+          f"{'growth':>6} | {'B cpu':>6} {'A/B':>5} | {'T cpu':>6} {'T/A':>5} | {'C wall':>7} | {'D wall':>7} "
           f"{'cases/s':>8} {'growth':>6} {'C/D':>5} | {'J wall':>7}")
     base_a = base_d = None
     for n in sizes:
@@ -178,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         events = sum(len(c.events) for c in cases)
         a_wall, a_cpu, items = time_evaluation(cases, full, calendar)
         _, b_cpu, _ = time_evaluation(cases, rules_only, calendar)
+        t_cpu = time_traced(cases, full, calendar) if n <= args.json_max else float("nan")
         c_wall = time_pipeline(cases, full, calendar, 1, False)
         d_wall = time_pipeline(cases, full, calendar, args.jobs, False)
         j_wall = (time_pipeline(cases, full, calendar, args.jobs, True)
@@ -186,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         base_a, base_d = base_a or per_a, base_d or per_d
         print(f"{n:>8,} {events:>9,} {items:>9,} | {a_wall:>7.2f} {a_cpu:>6.2f} "
               f"{n / a_wall:>8,.0f} {per_a / base_a:>5.2f}x | {b_cpu:>6.2f} "
-              f"{a_cpu / b_cpu:>4.1f}x | {c_wall:>7.2f} | {d_wall:>7.2f} {n / d_wall:>8,.0f} "
+              f"{a_cpu / b_cpu:>4.1f}x | {t_cpu:>6.2f} {t_cpu / a_cpu:>4.1f}x | {c_wall:>7.2f} | {d_wall:>7.2f} {n / d_wall:>8,.0f} "
               f"{per_d / base_d:>5.2f}x {c_wall / d_wall:>4.2f}x | {j_wall:>7.2f}", flush=True)
         del cases
     print("growth: time per case relative to the smallest size (1.00x = linear; A by CPU).")
