@@ -88,7 +88,7 @@ def test_bad_plan_file_names_the_field(tmp_path):
     assert result.exit_code == 2 and "not valid JSON" in result.stderr
 
 
-def test_database_case_without_a_stored_plan_says_to_use_a_file(tmp_path):
+def test_database_case_without_a_plan_says_how_to_make_one(tmp_path):
     from omtui.store import open_store
 
     db = tmp_path / "cases.sqlite"
@@ -99,9 +99,7 @@ def test_database_case_without_a_stored_plan_says_to_use_a_file(tmp_path):
         store.close()
     result = run("--db", str(db), "plan", "export", "A123456")
     assert result.exit_code == 2
-    if hasattr(store, "get_plan"):            # once the store keeps plans this becomes an export
-        pytest.skip("the store keeps plans now: covered by the store's plan tests")
-    assert "does not hold a sentence plan for A123456" in result.stderr
+    assert "A123456 has no sentence plan yet" in result.stderr
     assert "--plan FILE.json" in result.stderr
     missing = run("--db", str(db), "plan", "export", "B999999")
     assert missing.exit_code == 2 and "no case B999999" in missing.stderr

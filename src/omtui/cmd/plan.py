@@ -64,15 +64,11 @@ def _case_from_db(ctx: typer.Context, crn: str, *, required: bool):
                 fail(f"no case {crn} in {store.describe()}")
             _warn(f"no case {crn} in {store.describe()}: exported without the case facts")
             return None, None
-        getter = getattr(store, "get_plan", None)
-        plan_raw = getter(crn) if getter is not None else None
-        return case, plan_raw
+        return case, store.get_plan(crn)
     except StoreError as exc:
         fail(str(exc))
     finally:
-        close = getattr(store, "close", None)
-        if close is not None:
-            close()
+        store.close()
 
 
 def load_plan_and_case(ctx: typer.Context, crn: str | None, plan_file: Path | None):
@@ -110,8 +106,8 @@ def load_plan_and_case(ctx: typer.Context, crn: str | None, plan_file: Path | No
         fail("give a CRN (the plan is read from the database) or --plan FILE.json")
     case, plan_raw = _case_from_db(ctx, crn, required=True)
     if plan_raw is None:
-        fail(f"the database does not hold a sentence plan for {crn} (plans are not kept in the "
-             "database yet): export from a file with --plan FILE.json")
+        fail(f"{crn} has no sentence plan yet: build it in the app (open the case, press p) "
+             "or export one from a file with --plan FILE.json")
     if isinstance(plan_raw, SentencePlan):
         return plan_raw, case, areas
     plan, problems = plan_from_dict(plan_raw, areas)
