@@ -13,20 +13,20 @@ dated after ``today`` are not known yet and are ignored.
 
 from __future__ import annotations
 
+import calendar as _months
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from operator import attrgetter
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
+from operator import attrgetter
 from typing import Any
-
-import calendar as _months
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
 from omtui.domain.due import DueItem, status_for
+from omtui.domain.packfields import PackFieldError, PackFields
 
 #: Extra field on an explanation event: the extenuating circumstances that let a late
 #: explanation (after the clock) be accepted.
@@ -41,13 +41,12 @@ LETTER_PURPOSE = ("purpose", "recall_letter")
 LETTER_CONTACT_TYPE = ("contact_type", "letter")
 
 
-class EnforcementPolicyError(ValueError):
+class EnforcementPolicyError(PackFieldError):
     """An enforcement pack that cannot be used; ``field`` names the offending entry."""
 
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(f"{field_name}: {reason}")
-        self.field = field_name
-        self.reason = reason
+
+_FIELDS = PackFields(EnforcementPolicyError)
+_table, _str, _date, _posint = _FIELDS.table, _FIELDS.text, _FIELDS.day, _FIELDS.posint
 
 
 class Action(StrEnum):
@@ -209,37 +208,6 @@ class EnforcementPolicy:
             if order_type in t.order_types:
                 return t
         return None
-
-
-def _table(d: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = d.get(key)
-    if not isinstance(value, Mapping):
-        raise EnforcementPolicyError(key, "missing or not a table")
-    return value
-
-
-def _str(d: Mapping[str, Any], key: str, name: str) -> str:
-    value = d.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise EnforcementPolicyError(name, "missing or not a non-empty string")
-    return value
-
-
-def _date(value: Any, name: str) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise EnforcementPolicyError(name, f"not a date (YYYY-MM-DD): {value!r}")
-
-
-def _posint(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise EnforcementPolicyError(name, f"must be a whole number of at least 1, not {value!r}")
-    return value
 
 
 def _ref(t: Mapping[str, Any], name: str) -> RuleRef:

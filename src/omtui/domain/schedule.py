@@ -32,17 +32,17 @@ from omtui.domain.case import (
     Rosh,
 )
 from omtui.domain.due import DueItem, status_for
+from omtui.domain.packfields import PackFieldError, PackFields
 
 ONE_DAY = timedelta(days=1)
 
 
-class ContactLevelsError(ValueError):
+class ContactLevelsError(PackFieldError):
     """A contact-levels pack that cannot be used; ``field`` names the offending entry."""
 
-    def __init__(self, field_name: str, reason: str) -> None:
-        super().__init__(f"{field_name}: {reason}")
-        self.field = field_name
-        self.reason = reason
+
+_FIELDS = PackFields(ContactLevelsError)
+_table, _str, _date, _posint = _FIELDS.table, _FIELDS.text, _FIELDS.day, _FIELDS.posint
 
 
 # -- the pack ----------------------------------------------------------------------------------
@@ -173,37 +173,6 @@ class ContactLevels:
             return False, (f"{case.order_type.label} without a {self.supervision_requirement.label}"
                            f" requirement: no contact schedule ({self.applies_source})")
         return False, f"{case.order_type.label}: no contact schedule in this pack"
-
-
-def _table(d: Mapping[str, Any], key: str, name: str | None = None) -> Mapping[str, Any]:
-    value = d.get(key)
-    if not isinstance(value, Mapping):
-        raise ContactLevelsError(name or key, "missing or not a table")
-    return value
-
-
-def _str(d: Mapping[str, Any], key: str, name: str) -> str:
-    value = d.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise ContactLevelsError(name, "missing or not a non-empty string")
-    return value
-
-
-def _date(value: Any, name: str) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ContactLevelsError(name, f"not a date (YYYY-MM-DD): {value!r}")
-
-
-def _posint(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ContactLevelsError(name, f"must be a whole number of at least 1, not {value!r}")
-    return value
 
 
 def _order_types(value: Any, name: str) -> frozenset[OrderType]:
