@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import json
 from datetime import date
 from pathlib import Path
@@ -26,17 +28,30 @@ async def settle(pilot) -> None:
     app = pilot.app
     for _ in range(10):
         await pilot.pause()
-        running = [w for w in app.workers if not w.is_finished]
+        running = _running(app)
         if running:
-            await app.workers.wait_for_complete(running)
+            try:   # bounded: a worker of a screen already closed (the palette) may never start
+                await asyncio.wait_for(app.workers.wait_for_complete(running), WORKER_WAIT)
+            except asyncio.TimeoutError:
+                pass
             await pilot.pause()
             continue
         tables = app.screen.query("CaseloadTable")
         if tables and not tables.first().complete:
             continue
         await pilot.pause()
-        if not [w for w in app.workers if not w.is_finished]:
+        if not _running(app):
             return
+
+
+#: Seconds settle() waits for workers in one round before looking again.
+WORKER_WAIT = 10
+
+
+def _running(app) -> list:
+    """Unfinished workers whose widget is still on screen (a closed screen's never run)."""
+    return [w for w in app.workers
+            if not w.is_finished and getattr(w.node, "is_attached", True)]
 
 
 def cell_texts(table, row: int) -> list[str]:
