@@ -81,3 +81,28 @@ def enforcement_cases() -> list[Case]:
     result = parse_caseload(CASES)
     assert result.ok, result.problems
     return result.cases
+
+
+def contact_app(calendar):
+    """The app over an in-memory store of these cases, as of TODAY, as officer Tess Officer."""
+    from omtui.app import OmtuiApp
+    from omtui.services import InMemoryStore
+    from tests.tui.tui_helpers import TODAY
+
+    store = InMemoryStore(enforcement_cases(), label="test store")
+    return OmtuiApp(clock=lambda: TODAY, calendar=calendar, store=store, officer="Tess Officer")
+
+
+def open_screen(make_screen, *keys: str):
+    """A snapshot ``run_before`` that pushes ``make_screen()`` and presses ``keys``, settling
+    (workers finished) after each step."""
+    from tests.tui.tui_helpers import settle
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(make_screen())
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+    return run_before

@@ -7,29 +7,19 @@ import pytest
 
 from omtui.app import OmtuiApp
 from omtui.screens.contact_log import ContactLogScreen
-from omtui.services import InMemoryStore
 
-from tests.tui.contact_fixtures import enforcement_cases
-from tests.tui.tui_helpers import TODAY, settle
+from tests.tui.contact_fixtures import contact_app, open_screen
 
 SIZES = [(80, 24), (160, 48)]
 
 
 @pytest.fixture
 def app(fixed_cal) -> OmtuiApp:
-    store = InMemoryStore(enforcement_cases(), label="test store")
-    return OmtuiApp(clock=lambda: TODAY, calendar=fixed_cal, store=store, officer="Tess Officer")
+    return contact_app(fixed_cal)
 
 
 def open_log(crn: str, *keys: str):
-    async def run_before(pilot) -> None:
-        await settle(pilot)
-        pilot.app.push_screen(ContactLogScreen(crn))
-        await settle(pilot)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
-    return run_before
+    return open_screen(lambda: ContactLogScreen(crn), *keys)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
