@@ -17,7 +17,6 @@ import fcntl
 import json
 import os
 import pty
-import re
 import select
 import signal
 import struct
@@ -28,6 +27,7 @@ import threading
 import time
 from pathlib import Path
 
+import pyte
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,11 +66,10 @@ RecoveryApp(clock=lambda: date(2026, 11, 23), calendar=calendar,
             store=InMemoryStore(cases), officer="tester").run()
 '''
 
-ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
-
-
 class PtyApp:
-    """The script running on a pseudo-terminal of 100x30; output collected by a thread."""
+    """The script running on a pseudo-terminal of 100x30. A thread feeds its output to a
+    terminal emulator (pyte), so what is checked is what the screen shows now, as a person
+    would see it, not a stream of partial repaints."""
 
     def __init__(self, script: Path, data_dir: Path) -> None:
         master, slave = pty.openpty()
@@ -84,7 +83,8 @@ class PtyApp:
                                      start_new_session=True)
         os.close(slave)
         self.master = master
-        self.raw = bytearray()
+        self.screen = pyte.Screen(100, 30)
+        self.stream = pyte.ByteStream(self.screen)
         self.lock = threading.Lock()
         self.done = False
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -99,14 +99,14 @@ class PtyApp:
                     if not chunk:
                         return
                     with self.lock:
-                        self.raw.extend(chunk)
+                        self.stream.feed(chunk)
             except OSError:
                 return
 
     def text(self) -> str:
+        """The screen as it is now, a line per row, trailing blanks dropped."""
         with self.lock:
-            data = bytes(self.raw)
-        return ANSI.sub("", data.decode("utf-8", "replace"))
+            return "\n".join(line.rstrip() for line in self.screen.display)
 
     def wait_for(self, needle: str, timeout: float = 60.0) -> None:
         end = time.monotonic() + timeout
@@ -116,8 +116,7 @@ class PtyApp:
             if self.proc.poll() is not None:
                 break
             time.sleep(0.1)
-        tail = self.text()[-3000:]
-        raise AssertionError(f"{needle!r} never appeared on the terminal; last output:\n{tail}")
+        raise AssertionError(f"{needle!r} never appeared on the screen; it shows:\n{self.text()}")
 
     def type(self, text: str, pause: float = 0.03) -> None:
         for ch in text:
