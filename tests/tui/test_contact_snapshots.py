@@ -44,3 +44,9 @@ def test_quick_entry(app, snap_compare, size):
 def test_quick_entry_field_error(app, snap_compare, size):
     keys = ("c", "shift+tab", "shift+tab", *["backspace"] * 5, *"31/2", "ctrl+s")
     assert snap_compare(app, run_before=open_log("E100001", *keys), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_suspension_form(app, snap_compare, size):
+    # s on the contact log, then hospital: the dates to fill in, the reason chosen
+    assert snap_compare(app, run_before=open_log("E100001", "s", "h"), terminal_size=size)

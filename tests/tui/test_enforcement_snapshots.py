@@ -43,3 +43,15 @@ def test_explanation_form_late(app, snap_compare, size):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
 def test_warning_letter(app, snap_compare, size):
     assert snap_compare(app, run_before=open_enforcement("E100003", "w"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_breach_form(app, snap_compare, size):
+    # E100002: breach papers and hearing deadlines counted from the last failure
+    assert snap_compare(app, run_before=open_enforcement("E100002", "b"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "160x48"])
+def test_custody_form(app, snap_compare, size):
+    # E100003 (licence, recalled before): returned to custody or re-released, and a date
+    assert snap_compare(app, run_before=open_enforcement("E100003", "t"), terminal_size=size)

@@ -47,17 +47,6 @@ class _DateForm(EventForm):
         Binding("ctrl+s", "save", "Save", priority=True, id="after.save", tooltip="Save."),
         Binding("escape", "cancel", "Cancel", id="after.cancel", tooltip="Close, not saved."),
     ]
-    DEFAULT_CSS = """
-    _DateForm { align: center middle; }
-    _DateForm > #after-box {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    _DateForm .row { height: auto; }
-    _DateForm .label { width: 9; color: $text-muted; }
-    _DateForm Input { width: 1fr; }
-    _DateForm KeyPicker { width: 1fr; }
-    """
 
     def __init__(self, case: Case, heading: Text) -> None:
         super().__init__()
@@ -66,7 +55,7 @@ class _DateForm(EventForm):
         self.crn = case.crn
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="after-box") as box:
+        with Vertical(id="after-box", classes="form-box") as box:
             box.border_title = self.TITLE_TEXT
             box.border_subtitle = "ctrl+s save · escape cancel"
             yield Static(self.heading)

@@ -89,15 +89,8 @@ class BreachRecallScreen(EventForm):
         Binding("escape", "cancel", "Cancel", id="breach.cancel", tooltip="Close, not recorded."),
     ]
     DEFAULT_CSS = """
-    BreachRecallScreen { align: center middle; }
-    BreachRecallScreen > #breach-box {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: round $error; background: $surface; padding: 0 1;
-    }
-    BreachRecallScreen .row { height: auto; }
-    BreachRecallScreen .label { width: 10; color: $text-muted; }
-    BreachRecallScreen Input { width: 1fr; }
-    BreachRecallScreen KeyPicker { width: 1fr; }
+    BreachRecallScreen > .form-box { width: 100; border: round $error; }
+    BreachRecallScreen .label { width: 10; }
     BreachRecallScreen #breach-deadlines { height: auto; padding: 1 0 0 0; }
     BreachRecallScreen #breach-scroll { height: auto; max-height: 1fr; }
     """
@@ -119,7 +112,7 @@ class BreachRecallScreen(EventForm):
 
     def compose(self) -> ComposeResult:
         word = "recall" if self.action is Action.RECALL else "breach"
-        with Vertical(id="breach-box") as box:
+        with Vertical(id="breach-box", classes="form-box") as box:
             box.border_title = (f"Immediate {word}" if self.immediate
                                 else f"Start {word}")
             box.border_subtitle = "ctrl+s record · escape cancel"

@@ -19,6 +19,20 @@ from omtui.widgets.key_picker import FieldError
 
 
 class EventForm(ModalScreen[Event | None]):
+    # The layout every event form shares: a box (``classes="form-box"``) of labelled rows.
+    # A form changes what differs (width, border colour, label width) in its own CSS.
+    DEFAULT_CSS = """
+    EventForm { align: center middle; }
+    EventForm > .form-box {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    EventForm .row { height: auto; }
+    EventForm .label { width: 9; color: $text-muted; }
+    EventForm Input { width: 1fr; }
+    EventForm KeyPicker { width: 1fr; }
+    """
+
     #: Shown under the form when ``build()`` finds problems (None: the field messages suffice).
     INVALID_MESSAGE: ClassVar[str | None] = None
 

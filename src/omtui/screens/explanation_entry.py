@@ -52,15 +52,8 @@ class ExplanationEntryScreen(EventForm):
                 tooltip="Close, nothing saved."),
     ]
     DEFAULT_CSS = """
-    ExplanationEntryScreen { align: center middle; }
-    ExplanationEntryScreen > #expl-box {
-        width: 100; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    ExplanationEntryScreen .row { height: auto; }
-    ExplanationEntryScreen .label { width: 10; color: $text-muted; }
-    ExplanationEntryScreen Input { width: 1fr; }
-    ExplanationEntryScreen KeyPicker { width: 1fr; }
+    ExplanationEntryScreen > .form-box { width: 100; }
+    ExplanationEntryScreen .label { width: 10; }
     ExplanationEntryScreen SelectionList { height: auto; max-height: 8; border: none; }
     ExplanationEntryScreen #expl-extenuating { height: 4; }
     ExplanationEntryScreen #expl-fields { height: auto; max-height: 1fr; }
@@ -75,7 +68,7 @@ class ExplanationEntryScreen(EventForm):
 
     def compose(self) -> ComposeResult:
         f = self.failure
-        with Vertical(id="expl-box") as box:
+        with Vertical(id="expl-box", classes="form-box") as box:
             box.border_title = "Record an explanation"
             box.border_subtitle = "ctrl+s save · escape cancel"
             head = Text(self.crn + " ", style="bold")

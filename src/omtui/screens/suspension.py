@@ -30,17 +30,6 @@ class SuspensionScreen(EventForm):
                 tooltip="Check and save the suspension."),
         Binding("escape", "cancel", "Cancel", id="suspension.cancel", tooltip="Close, not saved."),
     ]
-    DEFAULT_CSS = """
-    SuspensionScreen { align: center middle; }
-    SuspensionScreen > #susp-box {
-        width: 84; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    SuspensionScreen .row { height: auto; }
-    SuspensionScreen .label { width: 9; color: $text-muted; }
-    SuspensionScreen Input { width: 1fr; }
-    SuspensionScreen KeyPicker { width: 1fr; }
-    """
 
     def __init__(self, crn: str, name: str = "") -> None:
         super().__init__()
@@ -48,7 +37,7 @@ class SuspensionScreen(EventForm):
         self.person = name
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="susp-box") as box:
+        with Vertical(id="susp-box", classes="form-box") as box:
             box.border_title = "Suspend the contact schedule"
             box.border_subtitle = "ctrl+s save · escape cancel"
             who = Text(self.crn + " ", style="bold")
