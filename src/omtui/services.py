@@ -25,11 +25,17 @@ class NotFound(StoreError):
 
 
 class ConflictError(StoreError):
-    """Someone else changed the record since it was read (optimistic locking)."""
+    """Someone else changed the record since it was read (optimistic locking).
 
-    def __init__(self, message: str, changed_by: str | None = None, changed_at: str | None = None):
+    ``changed_by`` / ``changed_at`` (ISO 8601, UTC) name the last change; ``version`` is the
+    version now stored: saving again with ``expected_version=version, keep_mine=True`` is the
+    officer's explicit "keep yours".
+    """
+
+    def __init__(self, message: str, changed_by: str | None = None,
+                 changed_at: str | None = None, version: int | None = None):
         super().__init__(message)
-        self.changed_by, self.changed_at = changed_by, changed_at
+        self.changed_by, self.changed_at, self.version = changed_by, changed_at, version
 
 
 @runtime_checkable
@@ -58,25 +64,41 @@ class CaseStore(Protocol):
     def get_plan(self, crn: str) -> SentencePlan | None:
         """The case's sentence plan, or None if none was saved (raises NotFound)."""
 
-    def save_plan(self, plan: SentencePlan) -> None:
-        """Replace the case's sentence plan (audited)."""
+    def get_plan_versioned(self, crn: str) -> tuple[SentencePlan | None, int]:
+        """The plan (or None) and its version (0 while none is saved), read together."""
+
+    def save_plan(self, plan: SentencePlan, *, expected_version: int | None = None,
+                  keep_mine: bool = False) -> int:
+        """Replace the case's sentence plan (audited); returns its new version.
+
+        With ``expected_version`` (the version read), a plan changed since raises
+        :class:`ConflictError` and nothing is saved. ``keep_mine=True``: the officer chose to
+        save over the version ``expected_version`` names (recorded as such)."""
 
     def get_induction(self, crn: str) -> InductionRecord | None:
         """The case's induction record, or None if none was saved (raises NotFound)."""
 
-    def save_induction(self, record: InductionRecord) -> None:
-        """Replace the case's induction record (audited)."""
+    def get_induction_versioned(self, crn: str) -> tuple[InductionRecord | None, int]:
+        """The induction record (or None) and its version (0 while none is saved)."""
+
+    def save_induction(self, record: InductionRecord, *, expected_version: int | None = None,
+                       keep_mine: bool = False) -> int:
+        """Replace the case's induction record (audited); versions as :meth:`save_plan`."""
 
 
 class InMemoryStore:
     """A :class:`CaseStore` over a dict: tests, snapshots and training runs."""
 
-    def __init__(self, cases: Iterable[Case] = (), label: str = "in-memory") -> None:
+    def __init__(self, cases: Iterable[Case] = (), label: str = "in-memory",
+                 officer: str = "you") -> None:
         self._cases = {c.crn: c for c in cases}
         self._plans: dict[str, SentencePlan] = {}
         self._inductions: dict[str, InductionRecord] = {}
+        #: (kind, crn) -> (version, changed_by, changed_at) of saved plans and inductions
+        self._versions: dict[tuple[str, str], tuple[int, str, str]] = {}
         self._lock = threading.Lock()
         self.label = label
+        self.officer = officer
 
     def describe(self) -> str:
         return self.label
@@ -124,22 +146,52 @@ class InMemoryStore:
         if crn not in self._cases:
             raise NotFound(f"no case {crn}")
 
+    def _bump(self, kind: str, what: str, crn: str, changed: bool,
+              expected_version: int | None) -> int:
+        """Check the version (caller holds the lock) and raise it when something changed."""
+        version, by, at = self._versions.get((kind, crn), (0, "", ""))
+        if expected_version is not None and expected_version != version:
+            raise ConflictError(f"{what} was changed by {by or 'someone'} at {at[11:16]} UTC "
+                                "since you opened it: reload, or keep yours", by or None,
+                                at or None, version)
+        if changed:
+            from datetime import datetime, timezone
+
+            version += 1
+            self._versions[(kind, crn)] = (version, self.officer,
+                                           datetime.now(timezone.utc).isoformat())
+        return version
+
     def get_plan(self, crn: str) -> SentencePlan | None:
+        return self.get_plan_versioned(crn)[0]
+
+    def get_plan_versioned(self, crn: str) -> tuple[SentencePlan | None, int]:
         with self._lock:
             self._known(crn)
-            return self._plans.get(crn)
+            return self._plans.get(crn), self._versions.get(("plan", crn), (0,))[0]
 
-    def save_plan(self, plan: SentencePlan) -> None:
+    def save_plan(self, plan: SentencePlan, *, expected_version: int | None = None,
+                  keep_mine: bool = False) -> int:
         with self._lock:
             self._known(plan.crn)
+            version = self._bump("plan", f"the sentence plan of {plan.crn}", plan.crn,
+                                 self._plans.get(plan.crn) != plan, expected_version)
             self._plans[plan.crn] = plan
+            return version
 
     def get_induction(self, crn: str) -> InductionRecord | None:
+        return self.get_induction_versioned(crn)[0]
+
+    def get_induction_versioned(self, crn: str) -> tuple[InductionRecord | None, int]:
         with self._lock:
             self._known(crn)
-            return self._inductions.get(crn)
+            return self._inductions.get(crn), self._versions.get(("induction", crn), (0,))[0]
 
-    def save_induction(self, record: InductionRecord) -> None:
+    def save_induction(self, record: InductionRecord, *, expected_version: int | None = None,
+                       keep_mine: bool = False) -> int:
         with self._lock:
             self._known(record.crn)
+            version = self._bump("induction", f"the induction of {record.crn}", record.crn,
+                                 self._inductions.get(record.crn) != record, expected_version)
             self._inductions[record.crn] = record
+            return version
