@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -111,6 +111,24 @@ class OmtuiApp(App[None]):
         from omtui.screens.caseload import CaseloadScreen
 
         self.push_screen(CaseloadScreen())
+        self._remind_of_drafts()
+
+    @work(thread=True, exit_on_error=False, group="drafts-reminder",
+          description="Looking for unsaved drafts")
+    def _remind_of_drafts(self) -> None:
+        """Work typed but never saved (a crash, a power cut, a form left open) is named at start,
+        with the keys that lead back to it; the form itself offers the draft."""
+        from omtui.drafts import DraftError
+        from omtui.screens.draft_prompt import draft_store_for, drafts_notice, officer_of
+
+        try:
+            infos = draft_store_for(self).list(officer_of(self))
+        except (DraftError, OSError):
+            return
+        notice = drafts_notice(infos)
+        if notice:
+            self.call_from_thread(self.notify, notice, title="Unsaved work", timeout=12,
+                                  markup=False)
 
     def open_case(self, crn: str) -> None:
         from omtui.screens.case_view import CaseViewScreen

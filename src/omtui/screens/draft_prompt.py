@@ -31,6 +31,36 @@ AUTOSAVE_DELAY = 0.8
 AUTOSAVE_TICK = 0.25
 
 
+#: What each kind of draft is, and the keys that open its form again (the form offers it there).
+_RESUME_AT = {
+    "contact": ("a contact being logged", "open the case, then c, or the appointment in l"),
+    "objective": ("a sentence-plan objective", "open the case, then p"),
+    "plan-details": ("the sentence plan's details", "open the case, then p"),
+    "induction": ("an induction checklist", "open the case, then i"),
+}
+
+
+def where_to_resume(form: str) -> str:
+    """One line saying what a draft of ``form`` is, for which case, and how to get back to it,
+    e.g. ``X100001: a contact being logged (open the case, then c)``."""
+    kind, _, rest = form.partition(":")
+    crn = rest.split(":", 1)[0] or "?"
+    what, how = _RESUME_AT.get(kind, (f"a {kind} form", "open the case and the same form"))
+    return f"{crn}: {what} ({how})"
+
+
+def drafts_notice(infos: list[Any], limit: int = 3) -> str | None:
+    """The start-up reminder of work typed but never saved (None when there is none)."""
+    readable = [i for i in infos if getattr(i, "key", None) is not None]
+    if not readable:
+        return None
+    lines = [where_to_resume(i.key.form) for i in readable[:limit]]
+    if len(readable) > limit:
+        lines.append(f"… and {len(readable) - limit} more")
+    head = f"{len(readable)} unsaved draft(s) kept from before; each form offers its draft:"
+    return "\n".join([head, *lines])
+
+
 def draft_store_for(app: Any) -> DraftStore:
     """The app's draft store (``app.drafts`` if it has one, else the default directory)."""
     store = getattr(app, "drafts", None)
