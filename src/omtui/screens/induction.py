@@ -9,11 +9,17 @@ shown at the top.
 
 Everything typed is autosaved as a draft (``induction:<CRN>``) and offered again if the screen
 is left or the app dies before saving.
+
+Two officers on one induction: the screen keeps the record's version it read and saves with
+it; if someone else saved the induction in between, the officer chooses
+(``screens/conflict.py``): reload (their record is shown, the unsaved ticks and notes are
+dropped), keep yours (saved over theirs, recorded as such in the audit trail) or later
+(nothing saved; the draft kept).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -39,6 +45,8 @@ from omtui.domain.induction import (
 )
 from omtui.drafts import Draft, DraftKey
 from omtui.messages import CaseChanged
+from omtui.screens.conflict import ConflictModal
+from omtui.services import ConflictError
 from omtui.screens.draft_prompt import (
     FormAutosave,
     draft_store_for,
@@ -59,6 +67,8 @@ class InductionData:
     items: tuple[DueItem, ...]
     draft: Draft | None
     draft_problem: str | None
+    #: The induction record's version when it was read (0: none saved); saves state it.
+    version: int = 0
 
 
 def format_day(d: date | None) -> str:
@@ -132,13 +142,13 @@ class InductionScreen(Screen):
     # -- loading -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="induction-load", exit_on_error=False,
           description="Reading the induction")
-    def load(self) -> None:
+    def load(self, offer: bool = True) -> None:
         app = self.app
         try:
             from omtui.plan_data import load_checklist
 
             case = app.store.get_case(self.crn)
-            saved = app.store.get_induction(self.crn)
+            saved, version = app.store.get_induction_versioned(self.crn)
             checklist = load_checklist()
             items = tuple(sorted(app.agenda_for(case), key=DueItem.sort_key))
         except ChecklistError as exc:
@@ -148,11 +158,11 @@ class InductionScreen(Screen):
             app.call_from_thread(self._failed, str(exc))
             return
         draft, problem = (None, None)
-        if self.autosave is not None:
+        if self.autosave is not None and offer:
             draft, problem = load_draft(self.autosave.saver.store, self.autosave.key)
         record = saved or InductionRecord(self.crn, recorded_by=officer_of(app))
         app.call_from_thread(self._show, InductionData(case, record, saved, checklist, items,
-                                                       draft, problem))
+                                                       draft, problem, version))
 
     def _failed(self, message: str) -> None:
         self.query_one(ChecklistView).loading = False
@@ -410,17 +420,25 @@ class InductionScreen(Screen):
             self.record = self.record.with_note(item, note)
             self._refresh()
         self.saving = True
-        self.save(self.record)
+        self.save(self.record, self.data.version)
 
     @work(thread=True, exclusive=True, group="induction-save", exit_on_error=False,
           description="Saving the induction")
-    def save(self, record: InductionRecord) -> None:
+    def save(self, record: InductionRecord, version: int = 0, keep_mine: bool = False) -> None:
         app = self.app
         data = self.data
         assert data is not None
         completed = False
         try:
-            app.store.save_induction(record)
+            new_version = app.store.save_induction(record, expected_version=version,
+                                                   keep_mine=keep_mine)
+        except ConflictError as exc:      # someone saved it since: the officer decides
+            app.call_from_thread(self._conflict, exc, record)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown to the user; the draft is kept
+            app.call_from_thread(self._save_failed, str(exc))
+            return
+        try:
             case = app.store.get_case(self.crn)
             status = induction_status(case, record, data.checklist, app.today)
             earlier = [e for e in case.events_of(EventType.INDUCTION_COMPLETED)]
@@ -433,7 +451,7 @@ class InductionScreen(Screen):
         except Exception as exc:  # noqa: BLE001 - shown to the user; the draft is kept
             app.call_from_thread(self._save_failed, str(exc))
             return
-        app.call_from_thread(self._saved, record, completed)
+        app.call_from_thread(self._saved, record, completed, new_version)
 
     def _save_failed(self, message: str) -> None:
         self.saving = False
@@ -442,14 +460,42 @@ class InductionScreen(Screen):
         self.notify(f"Not saved ({message}). What you typed is kept as a draft.",
                     title="Induction", severity="error", timeout=10, markup=False)
 
-    def _saved(self, record: InductionRecord, completed: bool) -> None:
+    def _conflict(self, conflict: ConflictError, record: InductionRecord) -> None:
+        """Another officer saved this induction since it was read: reload, keep yours, later."""
+        if self.autosave is not None:
+            self.autosave.flush_now()
+
+        def chosen(choice: str | None) -> None:
+            if choice == "keep":
+                self.save(record, conflict.version or 0, True)
+                return
+            self.saving = False
+            if choice == "reload":
+                if self.autosave is not None:     # the officer chose to drop it
+                    self.autosave.discard()
+                    self.autosave.enabled = True
+                who = conflict.changed_by or "the other officer"
+                self.notify(f"Showing {who}'s induction record; yours was not saved.",
+                            title="Induction reloaded", timeout=8, markup=False)
+                self._loading = True
+                self.load(offer=False)
+            else:
+                self.notify("Not saved: the induction was changed by someone else. What you "
+                            "ticked and typed is kept as a draft.", title="Induction",
+                            severity="warning", timeout=8)
+
+        self.app.push_screen(ConflictModal(
+            f"The induction of {self.crn}", conflict,
+            reload_note="Your unsaved ticks and notes are dropped."), chosen)
+
+    def _saved(self, record: InductionRecord, completed: bool, version: int = 0) -> None:
         self.saving = False
         if self.autosave is not None:
             self.autosave.discard()
             self.autosave.enabled = True
         if self.data is not None:
             self.data = InductionData(self.data.case, record, record, self.data.checklist,
-                                      self.data.items, None, None)
+                                      self.data.items, None, None, version)
         self.notify("Induction complete: the induction due item is done." if completed
                     else "Induction checklist saved.", title="Saved", timeout=4)
         self.app.post_message(CaseChanged(self.crn))
@@ -473,8 +519,8 @@ class InductionScreen(Screen):
     def _case_reloaded(self, case: Case, items: tuple[DueItem, ...]) -> None:
         if self.data is None:
             return
-        self.data = InductionData(case, self.record, self.data.saved, self.data.checklist, items,
-                                  None, None)
+        self.data = replace(self.data, case=case, record=self.record, items=items, draft=None,
+                            draft_problem=None)
         self._refresh()
 
     def on_unmount(self) -> None:

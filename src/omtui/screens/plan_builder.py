@@ -12,6 +12,12 @@ engine's "copy to those delivering it within 2 working days" item.
 
 Every change is saved to the store at once (in a thread worker); forms autosave drafts while
 they are open, and drafts left by a closed form or a crash are offered when the builder opens.
+
+Two officers editing one plan: the builder keeps the plan's version it read and saves with it.
+If someone else saved the plan in between, the save is refused and the officer chooses
+(``screens/conflict.py``): reload (their version is shown; an objective or details form's
+draft is kept and offered when that form is opened again), keep yours (saved over theirs,
+recorded as such in the audit trail) or later (nothing saved, the draft kept).
 """
 
 from __future__ import annotations
@@ -35,8 +41,10 @@ from omtui.domain.plan import (
     plan_completed_event,
     plan_gaps,
 )
+from omtui.services import ConflictError
 from omtui.drafts import Draft, DraftError, DraftInfo, DraftKey, DraftStore
 from omtui.messages import CaseChanged
+from omtui.screens.conflict import ConflictModal
 from omtui.screens.draft_prompt import ConfirmModal, draft_store_for, offer_draft, officer_of
 from omtui.screens.objective_form import (
     FormContext,
@@ -75,6 +83,8 @@ class PlanData:
     items: tuple[DueItem, ...]
     need_areas: tuple[NeedArea, ...]
     drafts: tuple[Draft, ...]
+    #: The plan's version when it was read (0: none saved); saves state it.
+    version: int = 0
 
 
 class PlanBuilderScreen(Screen):
@@ -143,7 +153,7 @@ class PlanBuilderScreen(Screen):
             from omtui.plan_data import load_need_areas
 
             case = app.store.get_case(self.crn)
-            plan = app.store.get_plan(self.crn)
+            plan, version = app.store.get_plan_versioned(self.crn)
             items = tuple(sorted(app.agenda_for(case), key=DueItem.sort_key))
             areas = load_need_areas()
         except Exception as exc:  # noqa: BLE001 - shown to the user, never a crash
@@ -153,7 +163,7 @@ class PlanBuilderScreen(Screen):
         if offer:
             drafts = self._read_drafts()
         data = PlanData(case, plan or SentencePlan(self.crn), plan is not None, items, areas,
-                        tuple(drafts))
+                        tuple(drafts), version)
         app.call_from_thread(self._show, data, offer)
 
     def _read_drafts(self) -> list[Draft]:
@@ -414,17 +424,28 @@ class PlanBuilderScreen(Screen):
 
     # -- saving ------------------------------------------------------------------------------
     def _save(self, plan: SentencePlan, message: str, draft_form: str | None,
-              complete: bool = False) -> None:
+              complete: bool = False, *, version: int | None = None,
+              keep_mine: bool = False) -> None:
         self.busy = True
-        self.save(plan, message, draft_form, complete)
+        if version is None:
+            version = self.data.version if self.data is not None else 0
+        self.save(plan, message, draft_form, complete, version, keep_mine)
 
     @work(thread=True, exclusive=True, group="plan-save", exit_on_error=False,
           description="Saving the sentence plan")
     def save(self, plan: SentencePlan, message: str, draft_form: str | None,
-             complete: bool) -> None:
+             complete: bool, version: int = 0, keep_mine: bool = False) -> None:
         app = self.app
         try:
-            app.store.save_plan(plan)
+            new_version = app.store.save_plan(plan, expected_version=version,
+                                              keep_mine=keep_mine)
+        except ConflictError as exc:      # someone saved the plan since: the officer decides
+            app.call_from_thread(self._conflict, exc, plan, message, draft_form, complete)
+            return
+        except Exception as exc:  # noqa: BLE001 - shown; the draft (if any) is kept
+            app.call_from_thread(self._save_failed, str(exc))
+            return
+        try:
             if complete:
                 event = plan_completed_event(plan)
                 if event is not None:
@@ -437,15 +458,49 @@ class PlanBuilderScreen(Screen):
                 self._drafts().discard(DraftKey(officer_of(app), draft_form))
             except (DraftError, OSError):
                 pass
-        app.call_from_thread(self._saved, message)
+        app.call_from_thread(self._saved, message, plan, new_version)
 
     def _save_failed(self, message: str) -> None:
         self.busy = False
         self.notify(f"Not saved ({message}). What you typed is kept as a draft.",
                     title="Sentence plan", severity="error", timeout=10, markup=False)
 
-    def _saved(self, message: str) -> None:
+    def _conflict(self, conflict: ConflictError, plan: SentencePlan, message: str,
+                  draft_form: str | None, complete: bool) -> None:
+        """Another officer saved the plan since it was read: reload, keep yours, or later."""
+        note = ("What you typed is kept as a draft: open the same form again to see it."
+                if draft_form is not None else "Your change is dropped.")
+
+        def chosen(choice: str | None) -> None:
+            if choice == "keep":
+                self._save(plan, message + " (yours kept over the newer version)", draft_form,
+                           complete, version=conflict.version or 0, keep_mine=True)
+                return
+            self.busy = False
+            if choice == "reload":
+                who = conflict.changed_by or "the other officer"
+                self.notify(f"Showing {who}'s version of the plan. "
+                            + ("Your typing is kept as a draft." if draft_form else
+                               "Your change was not saved."),
+                            title="Sentence plan reloaded", timeout=8, markup=False)
+                self.load(offer=False)
+            else:
+                self.notify("Not saved: the plan was changed by someone else. "
+                            + ("What you typed is kept as a draft." if draft_form else
+                               "Reload (or reopen the plan) to see their version."),
+                            title="Sentence plan", severity="warning", timeout=8,
+                            markup=False)
+
+        self.app.push_screen(ConflictModal(f"The sentence plan of {self.crn}", conflict,
+                                           reload_note=note), chosen)
+
+    def _saved(self, message: str, plan: SentencePlan | None = None,
+               version: int | None = None) -> None:
         self.busy = False
+        if self.data is not None and plan is not None and version is not None:
+            # What is stored now, until the reload below shows it: a save made before that
+            # reload finishes states this version (not the one read before this save).
+            self.data = replace(self.data, plan=plan, stored=True, version=version)
         self.notify(message, title="Saved", timeout=3)
         self.app.post_message(CaseChanged(self.crn))
         self.load(offer=False)
