@@ -52,6 +52,28 @@ async def test_header_and_due_items(app):
         assert screen.focused is screen.query_one("#tab-due").query_one(DueTable)
 
 
+async def test_header_says_when_the_obligations_should_be_explained_again(make_app, cases):
+    from dataclasses import replace
+
+    from omtui.domain.case import Event, EventType
+
+    # X100003 has had no contact for 4 weeks; X100001 transfers in today, then is inducted.
+    moved = [replace(c, events=(*c.events, Event(EventType.TRANSFER_IN, TODAY)))
+             if c.crn == "X100001" else c for c in cases]
+    app = make_app(cases=moved)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_case(pilot, "X100003")
+        assert ("↻ Re-induction (NS 2c.7): 4 weeks or more without contact, since 02 Nov 2026"
+                in header(screen))
+        await pilot.press("escape")
+        screen = await open_case(pilot, "X100001")
+        assert "↻ Re-induction (NS 2c.7): after a transfer in, since 23 Nov 2026" in header(screen)
+        app.store.add_event("X100001", Event(EventType.INDUCTION_COMPLETED, TODAY))
+        await pilot.press("r")                           # read the case again
+        await settle(pilot)
+        assert "Re-induction" not in header(screen)
+
+
 async def test_markup_in_name_and_notes_is_literal(app):
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_case(pilot, "X100002")

@@ -1,4 +1,5 @@
-"""The case view's header: who, which order, risk flags and the OM, on two or three lines."""
+"""The case view's header: who, which order, risk flags and the OM, on three lines; a fourth
+when the obligations should be explained again (re-induction, NS 2c.7 guidance)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from omtui.domain.case import Case
+from omtui.domain.induction import reinduction_prompts
 from omtui.widgets.risk_flags import risk_line
 from omtui.widgets.text import literal
 
@@ -30,6 +32,14 @@ def case_facts(case: Case, today: date) -> Text:
     t.append_text(literal(case.om) if case.om else Text("not allocated", style="bold"))
     t.append("   ")
     t.append_text(risk_line(case))
+    prompts = reinduction_prompts(case, today)
+    if prompts:
+        latest = prompts[-1]                      # the latest trigger
+        what = latest.title.removeprefix("Re-induction").lstrip(": ")
+        t.append(f"\n↻ Re-induction ({latest.source.split(' (')[0]}): ", style="bold")
+        t.append(f"{what}, since {latest.since.strftime('%d %b %Y')}")
+        if len(prompts) > 1:
+            t.append(f" · {len(prompts) - 1} more (i)")
     return t
 
 
