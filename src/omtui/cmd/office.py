@@ -2,7 +2,9 @@
 
 ``omtui officer add USERNAME --role ROLE [--team T] [--name "Display Name"]``,
 ``omtui officer list [--json]``, ``omtui team add NAME [--training]``, ``omtui team list``,
-``omtui team due [--team T] [--today D] [--json]``, ``omtui reallocate CRN OFFICER``.
+``omtui team due [--team T] [--today D] [--json]``,
+``omtui team refresh-due [--today D] [--workers N] [--json]`` (nightly: store the day's due
+summaries, see store/summary.py), ``omtui reallocate CRN OFFICER``.
 
 The store enforces the roles (``omtui.store.roles``): the global ``--officer`` (or
 ``OMTUI_OFFICER``; on PostgreSQL without it, the database role) is who acts. Registering the
@@ -143,6 +145,50 @@ def team_due(
         typer.echo(f"  ... {len(result.overdue_items) - limit} more overdue item(s) (--limit)")
     for problem in result.skipped:
         typer.echo(f"omtui: {problem} (case skipped)", err=True)
+
+
+@team_app.command("refresh-due")
+def team_refresh_due(
+    ctx: typer.Context,
+    today: Annotated[Optional[str], typer.Option("--today", help="As of this day (YYYY-MM-DD).")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Processes evaluating cases (default: one per CPU for big jobs).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON: cases, fresh, computed, stored, pruned, workers, seconds.")] = False,
+) -> None:
+    """Compute the day's due summary of every case, so team due lists read them instead of
+    running the rules engine over every case. Run it nightly (cron) after midnight; a team
+    manager's job in office mode. Summaries of earlier days are deleted."""
+    import sys
+    import time
+
+    day = resolve_today(ctx, today)
+    calendar = calendar_for(ctx)
+    show = not as_json and sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if show and (done == total or now - last[0] >= 0.5):
+            last[0] = now
+            typer.echo(f"\r{done}/{total} cases evaluated", nl=done == total, err=True)
+
+    started = time.perf_counter()
+    with _store_errors():
+        store = _open(ctx, upgrade=False, create=False)
+        try:
+            stats = store.refresh_due(day, calendar, workers=workers, progress=progress)
+        finally:
+            store.close()
+    stats = {**stats, "seconds": round(time.perf_counter() - started, 2)}
+    if as_json:
+        typer.echo(json.dumps({"today": day.isoformat(), **stats}))
+        return
+    typer.echo(f"due summaries for {day.isoformat()}: {stats['cases']} case(s), "
+               f"{stats['fresh']} already fresh, {stats['computed']} computed "
+               f"({stats['workers'] or 1} process(es)), {stats['stored']} stored, "
+               f"{stats['pruned']} of earlier days deleted, in {stats['seconds']:.1f} s")
+    if stats["stored"] < stats["computed"]:
+        typer.echo(f"omtui: {stats['computed'] - stats['stored']} case(s) changed while "
+                   "computing: their summaries are made by the next due list", err=True)
 
 
 def reallocate_cmd(

@@ -23,7 +23,7 @@ A refused operation raises :class:`~omtui.store.roles.PermissionDenied` (a
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -435,82 +435,168 @@ class OfficeStore(SqlStore):
         return self.writing(work)
 
     # -- team views -----------------------------------------------------------------------
+    def _team_scope(self, conn: sa.Connection, team: str | None
+                    ) -> tuple[str, list[str], dict[str, str], dict[str, int], int]:
+        """Check the officer may see ``team`` (default: their own); return the team's name,
+        its officers' labels, each of its cases' owner label by CRN (unallocated cases under
+        ``"(not allocated)"``), case ids by CRN, and how many cases the database holds."""
+        access = self.access(conn)
+        me = access.me
+        if not access.sole:
+            access.check(Action.TEAM_VIEW)
+        if team is None:
+            if me is None or not me.team:
+                raise StoreError("say which team (--team NAME)")
+            team = me.team
+        if not access.sole:
+            if me is not None and me.team != team:
+                raise PermissionDenied(f"team {team!r} is not your team ({me.team})")
+        directory = access.directory
+        if directory.team(team) is None and not directory.members(team):
+            raise NotFound(f"no team {team!r} (omtui team list)")
+        labels: dict[str, str] = {}
+        for o in directory.members(team):
+            for n in o.names:
+                labels[n] = o.label()
+        owner: dict[str, str] = {}
+        ids: dict[str, int] = {}
+        every = 0
+        for case_id, crn, om in conn.execute(sa.select(CASES.c.id, CASES.c.crn, CASES.c.om)
+                                             .order_by(CASES.c.crn)):
+            every += 1
+            folded = (om or "").strip().casefold()
+            if folded in labels:
+                owner[crn] = labels[folded]
+            elif directory.officer(om) is None:
+                owner[crn] = "(not allocated)"
+            else:
+                continue
+            ids[crn] = case_id
+        return team, [o.label() for o in directory.members(team)], owner, ids, every
+
     def team_cases(self, team: str | None = None) -> tuple[str, dict[str, list[Case]]]:
         """The cases of ``team`` (default: the officer's own) grouped by officer label;
         unallocated cases under ``"(not allocated)"`` for the manager's own team."""
         with self.reading() as s:
             conn = s.connection()
-            access = self.access(conn)
-            me = access.me
-            if not access.sole:
-                access.check(Action.TEAM_VIEW)
-            if team is None:
-                if me is None or not me.team:
-                    raise StoreError("say which team (--team NAME)")
-                team = me.team
-            if not access.sole:
-                if me is not None and me.team != team:
-                    raise PermissionDenied(f"team {team!r} is not your team ({me.team})")
-            directory = access.directory
-            if directory.team(team) is None and not directory.members(team):
-                raise NotFound(f"no team {team!r} (omtui team list)")
-            labels: dict[str, str] = {}
-            for o in directory.members(team):
-                for n in o.names:
-                    labels[n] = o.label()
-            crns: list[str] = []
-            owner: dict[str, str] = {}
-            every = 0
-            for crn, om in conn.execute(sa.select(CASES.c.crn, CASES.c.om)
-                                        .order_by(CASES.c.crn)):
-                every += 1
-                folded = (om or "").strip().casefold()
-                if folded in labels:
-                    owner[crn] = labels[folded]
-                elif directory.officer(om) is None:
-                    owner[crn] = "(not allocated)"
-                else:
-                    continue
-                crns.append(crn)
+            team, members, owner, _ids, every = self._team_scope(conn, team)
+            crns = list(owner)
             if len(crns) * 2 > every:        # most of the database: one scan is faster
-                wanted = set(crns)
-                cases = [c for c in self._load(conn) if c.crn in wanted]
+                cases = [c for c in self._load(conn) if c.crn in owner]
             else:
                 cases = self._load(conn, crns) if crns else []
-        grouped: dict[str, list[Case]] = {o.label(): [] for o in directory.members(team)}
+        grouped: dict[str, list[Case]] = {label: [] for label in members}
         for case in cases:
             grouped.setdefault(owner[case.crn], []).append(case)
         return team, grouped
 
-    def team_due(self, today: date, calendar, book=None, team: str | None = None) -> TeamDue:
+    def team_due(self, today: date, calendar, book=None, team: str | None = None, *,
+                 workers: int | None = None, progress=None) -> TeamDue:
         """Per officer of the team: cases, overdue / due soon / due items, cases with an
-        overdue item; and every overdue item, most urgent first."""
-        from omtui.domain.agenda import case_agenda
-        from omtui.domain.calendar import CalendarError
-        from omtui.domain.due import Status
+        overdue item; and every overdue item, most urgent first.
 
-        name, grouped = self.team_cases(team)
-        result = TeamDue(name, today)
-        overdue: list[Any] = []
-        for label in sorted(grouped, key=lambda k: (k.startswith("("), k.casefold())):
-            line = OfficerDue(label, cases=len(grouped[label]))
-            for case in grouped[label]:
-                try:
-                    items = case_agenda(case, today, calendar, book)
-                except CalendarError as exc:
-                    result.skipped.append(f"{case.crn}: {exc}")
-                    continue
-                counts = Counter(i.status for i in items)
-                line.overdue += counts[Status.OVERDUE]
-                line.due_soon += counts[Status.DUE_SOON]
-                line.due += counts[Status.DUE]
-                if counts[Status.OVERDUE]:
-                    line.overdue_cases += 1
-                    overdue.extend(i for i in items if i.status is Status.OVERDUE)
-            result.officers.append(line)
-        overdue.sort(key=lambda i: (i.due, i.crn, i.rule))
-        result.overdue_items = overdue
-        return result
+        Reads each case's stored due summary when it is valid for ``today``, this rule book
+        and this calendar (``store/summary.py``); evaluates the others (in ``workers``
+        processes where that helps) and stores their summaries for the next reader. The
+        result is the same either way. ``progress(done, total)`` is called while evaluating.
+        """
+        from omtui.store import summary
+
+        if book is None:
+            from omtui.rulepacks import default_packs
+
+            book = default_packs()
+        with self.reading() as s:
+            conn = s.connection()
+            name, members, owner, ids, every = self._team_scope(conn, team)
+            if len(ids) * 2 > every:
+                found = summary.read_fresh(conn, None, today, calendar, book)
+            else:
+                found = summary.read_fresh(conn, list(ids.values()), today, calendar, book)
+        missing = [crn for crn, case_id in ids.items() if case_id not in found]
+        self.last_due_stats = {"cases": len(ids), "fresh": len(ids) - len(missing),
+                               "computed": len(missing), "workers": 0, "stored": 0}
+        if missing:
+            with self._turns:
+                computed = summary.compute(self.engine, missing, today, calendar, book,
+                                           workers=workers, progress=progress,
+                                           in_memory=self.target.is_memory)
+            found.update(computed.summaries)
+            self.last_due_stats["workers"] = computed.workers
+            try:
+                self.last_due_stats["stored"] = self.writing(
+                    lambda s: summary.write_back(s.connection(), computed))
+            except StoreError:
+                pass                 # the list is right without them; the next reader retries
+        return _assemble(name, today, members, owner, ids, found)
+
+    def refresh_due(self, today: date, calendar, book=None, *, workers: int | None = None,
+                    progress=None, prune: bool = True) -> dict[str, int]:
+        """Compute and store the due summary of every case not already summarised for
+        ``today`` (the nightly job: ``omtui office refresh-due``). Office mode: a team
+        manager's job. Summaries of earlier days are deleted (``prune``)."""
+        from omtui.store import summary
+
+        if book is None:
+            from omtui.rulepacks import default_packs
+
+            book = default_packs()
+        with self.reading() as s:
+            conn = s.connection()
+            access = self.access(conn)
+            if not access.sole:
+                access.check(Action.MANAGE)
+            crns = {r[0]: r[1] for r in conn.execute(
+                sa.select(CASES.c.id, CASES.c.crn).order_by(CASES.c.id))}
+            found = summary.read_fresh(conn, None, today, calendar, book)
+        missing = [crn for case_id, crn in crns.items() if case_id not in found]
+        stats = {"cases": len(crns), "fresh": len(crns) - len(missing),
+                 "computed": len(missing), "stored": 0, "pruned": 0, "workers": 0}
+        if missing:
+            with self._turns:
+                computed = summary.compute(self.engine, missing, today, calendar, book,
+                                           workers=workers, progress=progress,
+                                           in_memory=self.target.is_memory)
+            stats["workers"] = computed.workers
+        else:
+            computed = None
+
+        def work(s: Session) -> None:
+            conn = s.connection()
+            if computed is not None:
+                stats["stored"] = summary.write_back(conn, computed)
+            if prune:
+                stats["pruned"] = summary.prune(conn, today)
+
+        self.writing(work)
+        return stats
+
+
+def _assemble(name: str, today: date, members: list[str], owner: dict[str, str],
+              ids: dict[str, int], found: dict[int, Any]) -> TeamDue:
+    """The team's due list from one summary per case (``store/summary.Summary``)."""
+    grouped: dict[str, list[str]] = {label: [] for label in members}
+    for crn in owner:                                   # CRN order
+        grouped.setdefault(owner[crn], []).append(crn)
+    result = TeamDue(name, today)
+    overdue: list[Any] = []
+    for label in sorted(grouped, key=lambda k: (k.startswith("("), k.casefold())):
+        line = OfficerDue(label, cases=len(grouped[label]))
+        for crn in grouped[label]:
+            s = found[ids[crn]]
+            if s.error is not None:
+                result.skipped.append(s.error)
+                continue
+            line.overdue += s.overdue
+            line.due_soon += s.due_soon
+            line.due += s.due
+            if s.overdue:
+                line.overdue_cases += 1
+                overdue.extend(s.items)
+        result.officers.append(line)
+    overdue.sort(key=lambda i: (i.due, i.crn, i.rule))
+    result.overdue_items = overdue
+    return result
 
 
 def _server_user(engine: sa.Engine) -> str | None:

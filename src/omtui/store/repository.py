@@ -25,6 +25,7 @@ from omtui.domain.case import Case, Event
 from omtui.domain.caseformat import Problem, case_to_dict, event_to_dict, parse_case
 from omtui.services import ConflictError, NotFound, StoreError
 from omtui.store import audit
+from omtui.store import summary as due_summary
 from omtui.store.convert import (
     CASE_COLUMNS,
     EVENT_COLUMNS,
@@ -108,6 +109,7 @@ class _AuditedSession(Session):
 
 
 audit.install(_AuditedSession)
+due_summary.install(_AuditedSession)   # a write to a case deletes its stored due summary
 
 
 def default_officer() -> str:
@@ -455,6 +457,7 @@ class SqlStore(PlanStoreMixin):
             if old_cases:
                 before = {c.crn: c for c in self._load(conn, [c.crn for c in old_cases])}
                 old_ids = [existing[c.crn] for c in old_cases]
+                due_summary.mark_stale(conn, old_ids)
                 conn.execute(sa.delete(EVENTS).where(EVENTS.c.case_id.in_(old_ids)))
                 conn.execute(sa.delete(REQS).where(REQS.c.case_id.in_(old_ids)))
                 for case in old_cases:

@@ -240,6 +240,28 @@ class ExplanationRow(SQLModel, table=True):
     version: int = _version()
 
 
+class DueSummaryRow(SQLModel, table=True):
+    """A case's due counts and open overdue items as of one day (migration 0005): derived data,
+    not case data (not audited, not exported). Deleted by every write to the case; valid only
+    for ``as_of`` with the rule book and calendar fingerprinted. See ``store/summary.py``."""
+
+    __tablename__ = "due_summaries"
+
+    case_id: int = Field(sa_type=sa.Integer, primary_key=True,
+                         sa_column_kwargs={"autoincrement": False},
+                         foreign_key="cases.id", ondelete="CASCADE")
+    case_version: int = Field(sa_type=sa.Integer, nullable=False)
+    as_of: dt.date = Field(sa_type=sa.Date, nullable=False)
+    book: str = Field(sa_type=sa.String(64), nullable=False)
+    calendar: str = Field(sa_type=sa.String(64), nullable=False)
+    overdue: int = Field(sa_type=sa.Integer, nullable=False)
+    due_soon: int = Field(sa_type=sa.Integer, nullable=False)
+    due: int = Field(sa_type=sa.Integer, nullable=False)
+    error: Optional[str] = Field(default=None, sa_type=sa.Text)
+    overdue_items: Optional[str] = Field(default=None, sa_type=sa.Text)
+    computed_at: str = Field(sa_type=sa.String(40), nullable=False)
+
+
 class AuditRow(SQLModel, table=True):
     """One change to case data. Append-only; each row carries the hash of the one before."""
 

@@ -1,0 +1,431 @@
+"""Stored due summaries: a team's due list without running the rules engine over every case.
+
+One ``due_summaries`` row per case (migration 0005) holds, **as of one day**, the case's counts
+overdue / due soon / due, its open overdue items (everything a :class:`~omtui.domain.due.DueItem`
+shows; the trace is rebuilt from the calendar when an item is explained) or the calendar error
+that made the case unreadable, and what it was computed with: the case version, a fingerprint
+of the rule book and one of the calendar.
+
+A summary is used only when all of these still hold: ``as_of`` is the day asked for (statuses
+depend on "today": yesterday's summary is never shown as today's), the case version is the
+case's, and both fingerprints match the book and calendar in use. Otherwise the case is
+evaluated again and its row written back.
+
+Staleness is kept by deleting: every ORM flush that touches a case's rows (case facts,
+requirements, events, plans, induction, enforcement details...) deletes that case's summary in
+the same transaction (:func:`install`, on the store's session class), and the bulk importer
+deletes the summaries of the cases it replaces (:func:`mark_stale`). Event writes do not bump
+the case's version, so the version alone would not do.
+
+A write that commits while a due list is being computed must not be overwritten by a summary
+computed from what was read before it. Every change is audited, and the audit chain's head
+``last_seq`` grows with each committed write: :func:`compute` notes it *before* reading any
+case, and :func:`write_back` (inside a write transaction, which on PostgreSQL takes the chain
+head first and so waits for writers in flight) skips every case with a change audited after
+it. The due list itself still shows what was read: it is as current as any read.
+
+The cold path (no summaries): the cases are read with SQLAlchemy Core (three ordered selects a
+chunk, as ``SqlStore._load``) and evaluated in worker processes forked from this one when the
+platform forks, the work is big enough and no other thread is running (forking a threaded
+process, the app, is unsafe: there it runs in-process).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from omtui.domain.calendar import CalendarError, SkippedDay, Trace, Unit, WorkingCalendar
+from omtui.domain.case import Case
+from omtui.domain.due import DueItem, Status
+from omtui.store.tables import AuditHeadRow, AuditRow, CaseRow, DueSummaryRow
+
+SUMMARIES = DueSummaryRow.__table__
+CASES = CaseRow.__table__
+AUDIT = AuditRow.__table__
+HEAD = AuditHeadRow.__table__
+
+#: Bumped when the stored item format or the way items are made changes (part of the book's
+#: fingerprint, so older rows are recomputed).
+FORMAT = 1
+CHUNK = 500
+#: Below this many cases to evaluate, worker processes cost more than they save.
+PARALLEL_MIN = 2000
+#: Calendar fingerprint window: closures from this many years before today to 5 after.
+YEARS_BACK = 25
+
+Progress = Callable[[int, int], None]
+
+
+# -- fingerprints -------------------------------------------------------------------------------
+
+_book_fps: dict[int, tuple[Any, str]] = {}
+_cal_fps: dict[tuple[int, int], tuple[Any, str]] = {}
+
+
+def book_fingerprint(book: Any) -> str:
+    """A hash of the rule book's contents (its repr without object addresses) and FORMAT."""
+    found = _book_fps.get(id(book))
+    if found is not None and found[0] is book:
+        return found[1]
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", repr(book))
+    fp = hashlib.sha256(f"omtui-due-summary {FORMAT}\n{text}".encode()).hexdigest()
+    if len(_book_fps) > 16:
+        _book_fps.clear()
+    _book_fps[id(book)] = (book, fp)
+    return fp
+
+
+def calendar_fingerprint(calendar: WorkingCalendar, today: date) -> str:
+    """A hash of the calendar's name and every closure (with its reason) from YEARS_BACK
+    years before ``today`` to five years after: a new bank holiday or office closure in that
+    span makes every summary computed with the old calendar stale."""
+    key = (id(calendar), today.year)
+    found = _cal_fps.get(key)
+    if found is not None and found[0] is calendar:
+        return found[1]
+    h = hashlib.sha256(f"{calendar.name}\n".encode())
+    d = date(max(1, today.year - YEARS_BACK), 1, 1)
+    end = date(min(9999, today.year + 5), 12, 31)
+    one = d.resolution
+    while d <= end:
+        try:
+            reason = calendar.reason_closed(d)
+        except CalendarError as exc:
+            reason = f"error: {exc}"
+        if reason is not None:
+            h.update(f"{d.isoformat()} {reason}\n".encode())
+        d += one
+    fp = h.hexdigest()
+    if len(_cal_fps) > 16:
+        _cal_fps.clear()
+    _cal_fps[key] = (calendar, fp)
+    return fp
+
+
+# -- one case -----------------------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    """What the team due list needs of one case as of one day."""
+
+    case_id: int
+    crn: str
+    overdue: int
+    due_soon: int
+    due: int
+    error: str | None              # "CRN: reason" when the calendar could not place a date
+    items: list[DueItem]           # the open overdue items, in the agenda's order
+
+
+def _encode_trace(t: Trace, calendar: WorkingCalendar) -> dict[str, Any]:
+    out: dict[str, Any] = {"s": t.start.isoformat(), "n": t.n, "u": t.unit.value}
+    try:
+        base = calendar.explain(t.start, t.n, t.unit)
+    except CalendarError:
+        base = None
+    if base is not None and (base.due, base.counted, base.skipped, base.calendar) == (
+            t.due, t.counted, t.skipped, t.calendar) and t.notes[:len(base.notes)] == base.notes:
+        if len(t.notes) > len(base.notes):
+            out["x"] = list(t.notes[len(base.notes):])
+        return out
+    out.update(full=True, d=t.due.isoformat(), c=[d.isoformat() for d in t.counted],
+               k=[[s.day.isoformat(), s.reason] for s in t.skipped], notes=list(t.notes),
+               cal=t.calendar)
+    return out
+
+
+def _decode_trace(raw: dict[str, Any], calendar: WorkingCalendar) -> Callable[[], Trace]:
+    def make() -> Trace:
+        start, n, unit = date.fromisoformat(raw["s"]), raw["n"], Unit(raw["u"])
+        if raw.get("full"):
+            return Trace(start, n, unit, date.fromisoformat(raw["d"]),
+                         tuple(date.fromisoformat(d) for d in raw["c"]),
+                         tuple(SkippedDay(date.fromisoformat(d), r) for d, r in raw["k"]),
+                         tuple(raw["notes"]), raw["cal"])
+        t = calendar.explain(start, n, unit)
+        extra = raw.get("x")
+        return replace(t, notes=t.notes + tuple(extra)) if extra else t
+    return make
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d is not None else None
+
+
+def encode_items(items: Sequence[DueItem], calendar: WorkingCalendar) -> str | None:
+    if not items:
+        return None
+    return json.dumps([[i.crn, i.rule, i.title, i.source, i.day0.isoformat(), i.day0_label,
+                        i.due.isoformat(), i.satisfied_by, _iso(i.done_on), i.late_by, i.kind,
+                        list(i.notes), _encode_trace(i.trace, calendar)] for i in items],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_items(text: str | None, calendar: WorkingCalendar) -> list[DueItem]:
+    if not text:
+        return []
+    out = []
+    fromiso = date.fromisoformat
+    for (crn, rule, title, source, day0, label, due, satisfied, done_on, late_by, kind, notes,
+         trace) in json.loads(text):
+        out.append(DueItem(crn, rule, title, source, fromiso(day0), label, fromiso(due),
+                           Status.OVERDUE, _decode_trace(trace, calendar), satisfied,
+                           fromiso(done_on) if done_on else None, late_by, kind, tuple(notes)))
+    return out
+
+
+def evaluate(case: Case, case_id: int, today: date, calendar: WorkingCalendar,
+             book: Any) -> Summary:
+    """Run the rules engine on one case (what ``team_due`` always did, case by case)."""
+    from omtui.domain.agenda import case_agenda
+
+    try:
+        items = case_agenda(case, today, calendar, book)
+    except CalendarError as exc:
+        return Summary(case_id, case.crn, 0, 0, 0, f"{case.crn}: {exc}", [])
+    overdue = due_soon = due = 0
+    late = []
+    for i in items:
+        s = i.status
+        if s is Status.OVERDUE:
+            overdue += 1
+            late.append(i)
+        elif s is Status.DUE_SOON:
+            due_soon += 1
+        elif s is Status.DUE:
+            due += 1
+    return Summary(case_id, case.crn, overdue, due_soon, due, None, late)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+def audit_head(conn: sa.Connection) -> int:
+    return conn.execute(sa.select(HEAD.c.last_seq).where(HEAD.c.id == 1)).scalar() or 0
+
+
+def read_fresh(conn: sa.Connection, case_ids: Sequence[int] | None, today: date,
+               calendar: WorkingCalendar, book: Any) -> dict[int, Summary]:
+    """The summaries still valid for ``today`` with this book and calendar, by case id
+    (``case_ids=None``: every case). One query (a join on the case's version) per chunk."""
+    book_fp, cal_fp = book_fingerprint(book), calendar_fingerprint(calendar, today)
+    cols = (SUMMARIES.c.case_id, CASES.c.crn, SUMMARIES.c.overdue, SUMMARIES.c.due_soon,
+            SUMMARIES.c.due, SUMMARIES.c.error, SUMMARIES.c.overdue_items)
+    base = (sa.select(*cols).join(CASES, CASES.c.id == SUMMARIES.c.case_id)
+            .where(SUMMARIES.c.as_of == today, SUMMARIES.c.book == book_fp,
+                   SUMMARIES.c.calendar == cal_fp, SUMMARIES.c.case_version == CASES.c.version))
+    rows: list[Any] = []
+    if case_ids is None:
+        rows = conn.execute(base.order_by(SUMMARIES.c.case_id)).all()
+    else:
+        for start in range(0, len(case_ids), CHUNK):
+            chunk = case_ids[start:start + CHUNK]
+            rows.extend(conn.execute(base.where(SUMMARIES.c.case_id.in_(chunk))
+                                     .order_by(SUMMARIES.c.case_id)))
+    return {r[0]: Summary(r[0], r[1], r[2], r[3], r[4], r[5], decode_items(r[6], calendar))
+            for r in rows}
+
+
+# -- computing ------------------------------------------------------------------------------------
+
+@dataclass
+class Computed:
+    summaries: dict[int, Summary]
+    rows: list[dict[str, Any]]           # due_summaries rows to write back
+    since_seq: int                       # the audit head before any case was read
+    workers: int
+
+
+def _row(s: Summary, version: int, today: date, book_fp: str, cal_fp: str, at: str,
+         calendar: WorkingCalendar) -> dict[str, Any]:
+    return {"case_id": s.case_id, "case_version": version, "as_of": today, "book": book_fp,
+            "calendar": cal_fp, "overdue": s.overdue, "due_soon": s.due_soon, "due": s.due,
+            "error": s.error, "overdue_items": encode_items(s.items, calendar), "computed_at": at}
+
+
+def _evaluate_chunk(conn: sa.Connection, crns: Sequence[str], today: date,
+                    calendar: WorkingCalendar, book: Any, book_fp: str, cal_fp: str,
+                    at: str) -> tuple[list[Summary], list[dict[str, Any]]]:
+    from omtui.store.repository import SqlStore
+
+    ids = {r.crn: (r.id, r.version) for r in conn.execute(
+        sa.select(CASES.c.crn, CASES.c.id, CASES.c.version).where(CASES.c.crn.in_(crns))
+        .order_by(CASES.c.crn))}
+    summaries, rows = [], []
+    for case in SqlStore._load(conn, crns):
+        case_id, version = ids[case.crn]
+        s = evaluate(case, case_id, today, calendar, book)
+        summaries.append(s)
+        rows.append(_row(s, version, today, book_fp, cal_fp, at, calendar))
+    return summaries, rows
+
+
+# Set in the parent just before forking; read by the forked workers.
+_FORK_STATE: dict[str, Any] = {}
+
+
+def _worker_init() -> None:
+    # The forked child must not touch the parent's pooled connections: fresh ones of its own.
+    _FORK_STATE["engine"].dispose(close=False)
+
+
+def _worker(crns: Sequence[str]) -> tuple[list[tuple], list[dict[str, Any]]]:
+    st = _FORK_STATE
+    with st["engine"].connect() as conn, conn.begin():
+        summaries, rows = _evaluate_chunk(conn, crns, st["today"], st["calendar"], st["book"],
+                                          st["book_fp"], st["cal_fp"], st["at"])
+    # Plain tuples cross the pipe; items travel as their encoded row text.
+    return [(s.case_id, s.crn, s.overdue, s.due_soon, s.due, s.error) for s in summaries], rows
+
+
+def default_workers(n_cases: int) -> int:
+    if n_cases < PARALLEL_MIN or not hasattr(os, "fork"):
+        return 1
+    if threading.active_count() > 1:          # forking a threaded process is unsafe
+        return 1
+    return max(1, min(os.cpu_count() or 1, n_cases // (PARALLEL_MIN // 2)))
+
+
+def compute(engine: sa.Engine, crns: Sequence[str], today: date, calendar: WorkingCalendar,
+            book: Any, *, workers: int | None = None, progress: Progress | None = None,
+            in_memory: bool = False) -> Computed:
+    """Evaluate the cases ``crns`` as of ``today`` (read-only): their summaries and the rows
+    to write back. ``workers``: processes (default :func:`default_workers`); an in-memory
+    database is always evaluated in this process."""
+    from omtui.store.audit import now_utc
+
+    crns = sorted(set(crns))
+    book_fp, cal_fp = book_fingerprint(book), calendar_fingerprint(calendar, today)
+    at = now_utc()
+    n = 1 if in_memory else (workers if workers is not None else default_workers(len(crns)))
+    with engine.connect() as conn, conn.begin():
+        since = audit_head(conn)
+    size = CHUNK if n <= 1 else max(1, min(CHUNK, -(-len(crns) // (n * 4))))
+    chunks = [crns[i:i + size] for i in range(0, len(crns), size)]
+    summaries: dict[int, Summary] = {}
+    rows: list[dict[str, Any]] = []
+    done = 0
+    if progress:
+        progress(0, len(crns))
+    if n <= 1 or len(chunks) <= 1:
+        with engine.connect() as conn, conn.begin():
+            for chunk in chunks:
+                got, got_rows = _evaluate_chunk(conn, chunk, today, calendar, book, book_fp,
+                                                cal_fp, at)
+                summaries.update((s.case_id, s) for s in got)
+                rows.extend(got_rows)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(crns))
+        return Computed(summaries, rows, since, 1)
+    import multiprocessing
+
+    calendar_ready(calendar, today)
+    _FORK_STATE.update(engine=engine, today=today, calendar=calendar, book=book,
+                       book_fp=book_fp, cal_fp=cal_fp, at=at)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(n, initializer=_worker_init) as pool:
+            for plain, got_rows in pool.imap_unordered(_worker, chunks):
+                by_id = {r["case_id"]: r for r in got_rows}
+                for case_id, crn, overdue, due_soon, due, error in plain:
+                    summaries[case_id] = Summary(case_id, crn, overdue, due_soon, due, error,
+                                                 decode_items(by_id[case_id]["overdue_items"],
+                                                              calendar))
+                rows.extend(got_rows)
+                done += len(plain)
+                if progress:
+                    progress(done, len(crns))
+    finally:
+        _FORK_STATE.clear()
+    return Computed(summaries, rows, since, n)
+
+
+def calendar_ready(calendar: WorkingCalendar, today: date) -> None:
+    """Extend the calendar's span in the parent once, so every forked child inherits it."""
+    calendar_fingerprint(calendar, today)
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+def changed_since(conn: sa.Connection, since_seq: int) -> set[str]:
+    """CRNs with a change (not a read or look-up) audited after ``since_seq``."""
+    return set(conn.execute(sa.select(AUDIT.c.crn).where(
+        AUDIT.c.seq > since_seq, AUDIT.c.crn.is_not(None),
+        AUDIT.c.action.not_in(("read", "lookup"))).order_by(AUDIT.c.seq)).scalars())
+
+
+def write_back(conn: sa.Connection, computed: Computed) -> int:
+    """Store ``computed``'s rows (inside the caller's write transaction), except those of
+    cases changed since they were read. Returns how many were stored."""
+    if not computed.rows:
+        return 0
+    changed = changed_since(conn, computed.since_seq)
+    rows = computed.rows
+    if changed:
+        skip = {s.case_id for s in computed.summaries.values() if s.crn in changed}
+        rows = [r for r in rows if r["case_id"] not in skip]
+    ids = [r["case_id"] for r in rows]
+    for start in range(0, len(ids), CHUNK):
+        conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id.in_(ids[start:start + CHUNK])))
+    from omtui.store.repository import _bulk_insert
+
+    for start in range(0, len(rows), 5000):
+        _bulk_insert(conn, SUMMARIES, rows[start:start + 5000])
+    return len(rows)
+
+
+def mark_stale(conn: sa.Connection, case_ids: Iterable[int]) -> None:
+    """Delete the summaries of ``case_ids`` (inside the caller's write transaction)."""
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), CHUNK):
+        conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id.in_(ids[start:start + CHUNK])))
+
+
+def prune(conn: sa.Connection, today: date) -> int:
+    """Delete summaries computed for days before ``today`` (never valid again)."""
+    return conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.as_of < today)).rowcount or 0
+
+
+# -- the write hook -------------------------------------------------------------------------------
+
+def _after_flush(session: Session, _ctx) -> None:
+    """Every flushed change to a case's rows deletes that case's summary, same transaction."""
+    ids: set[int] = set()
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, CaseRow):
+            if obj in session.new:
+                continue                       # a new case has no summary yet
+            if obj in session.dirty and not session.is_modified(obj):
+                continue
+            if obj.id is not None:
+                ids.add(obj.id)
+            continue
+        case_id = getattr(obj, "case_id", None)
+        if case_id is None or isinstance(obj, DueSummaryRow):
+            continue
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        ids.add(case_id)
+    if ids:
+        mark_stale(session.connection(), ids)
+
+
+def install(session_class: type[Session]) -> None:
+    event.listen(session_class, "after_flush", _after_flush)
+
+
+__all__ = ["Summary", "Computed", "book_fingerprint", "calendar_fingerprint", "evaluate",
+           "read_fresh", "compute", "write_back", "mark_stale", "prune", "install",
+           "encode_items", "decode_items", "default_workers"]
