@@ -85,8 +85,14 @@ async def test_a_wrong_date_is_marked_at_the_field_and_nothing_typed_is_lost(app
         assert app.focused is form.query_one("#entry-date", Input)     # back to the bad field
         await press(pilot, *["backspace"] * 5, *"20/11", "ctrl+s")
         assert isinstance(app.screen, ContactLogScreen)
-        saved = store.get_case("E100001").events[-1]
+        events = store.get_case("E100001").events
+        saved = [e for e in events if e.type is EventType.CONTACT][-1]
         assert saved.date == date(2026, 11, 20) and saved.outcome is ContactOutcome.FTC
+        # the officer judged the reason: the explanation is recorded with the contact
+        judged = events[-1]
+        assert (judged.type, judged.for_date, judged.acceptable) == (
+            EventType.EXPLANATION, date(2026, 11, 20), False)
+        assert any("explanation recorded as not acceptable" in n for n in notifications(app))
         assert saved.extra["contact_type"] == "phone"
         assert saved.note == "[bold]kept[/bold] as typed"
         # the log shows it at once, literally
@@ -258,7 +264,8 @@ async def test_closing_the_form_keeps_a_draft_that_is_offered_again(app, store):
         assert (form.values()["type"], form.values()["outcome"]) == (
             "home_visit", "unacceptable_absence")
         await press(pilot, "ctrl+s")
-        assert store.get_case("E100001").events[-1].note == "Long note: [i]not italic[/i]"
+        contacts = store.get_case("E100001").events_of(EventType.CONTACT)
+        assert contacts[-1].note == "Long note: [i]not italic[/i]"
         await press(pilot, "c")                                    # the draft is gone
         assert isinstance(app.screen, ContactEntryScreen)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from dataclasses import replace
 from datetime import date, time
 from importlib import resources
 
@@ -261,6 +262,49 @@ def test_describe_for_the_log(tax):
     wrong = Event(EventType.CONTACT, TODAY, ContactOutcome.ATTENDED,
                   extra={"outcome_detail": "failed_to_attend"})
     assert tax.outcome_of(wrong) is None
+
+
+def test_an_unacceptable_absence_carries_the_judged_explanation(tax):
+    contact = tax.make_contact_event(TODAY, None, "office", "unacceptable_absence", "holiday")
+    judged = tax.judgement_of(contact)
+    assert (judged.type, judged.date, judged.for_date, judged.acceptable) == (
+        EventType.EXPLANATION, TODAY, TODAY, False)
+    assert judged.reason == ("Unacceptable absence (reason given: Holiday), judged not "
+                             "acceptable when recorded")
+    no_reason = tax.make_contact_event(TODAY, None, "office", "unacceptable_absence")
+    assert "(no reason given)" in tax.judgement_of(no_reason).reason
+    # every other outcome leaves the explanation to come (its 10-working-day clock runs)
+    for code in ("failed_to_attend", "attended_ftc", "sent_home_behaviour", "attended_complied"):
+        assert tax.judgement_of(tax.make_contact_event(TODAY, None, "office", code)) is None
+
+
+def test_the_judged_explanation_turns_the_due_item_into_the_warning(tax, fixed_cal):
+    from omtui.domain.agenda import case_agenda
+    from omtui.rulepacks import default_packs
+
+    case, _ = parse_case({"crn": "A123456", "name": "T", "order_type": "CO",
+                       "sentence_date": "2026-09-01", "tier": 2, "rosh": "low", "ppo": False,
+                       "requirements": ["supervision"],
+                       "events": [{"type": "allocated", "date": "2026-09-01"}]})
+    failure = tax.make_contact_event(date(2026, 11, 16), None, "office", "unacceptable_absence")
+
+    def enforcement(events):
+        items = case_agenda(replace(case, events=events), TODAY, fixed_cal, default_packs())
+        return {i.rule: i.due for i in items if i.source.startswith("NS 2f") and i.is_open}
+
+    alone = enforcement((*case.events, failure))
+    assert "ns-2f4-explanation-window" in alone
+    judged = enforcement((*case.events, failure, tax.judgement_of(failure)))
+    assert "ns-2f4-explanation-window" not in judged
+    assert judged["ns-2f8-written-warning"] == date(2026, 11, 30)     # 10 wd after 16 Nov
+
+
+def test_judged_is_only_for_an_ftc_outcome(raw):
+    bad = copy.deepcopy(raw)
+    attended = next(o for o in bad["outcome"] if o["outcome"] == "attended")
+    attended["judged"] = "unacceptable"
+    with pytest.raises(TaxonomyError, match="judged can only be \"unacceptable\", on an ftc"):
+        taxonomy_from_dict(bad, "office.toml")
 
 
 # -- validation of an office's own file ------------------------------------------------------

@@ -45,7 +45,7 @@ MAX_DURATION_MINUTES = 12 * 60
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 _TOP_KEYS = {"version", "contact_type", "absence_reason", "outcome"}
 _ITEM_KEYS = {"code", "label", "key"}
-_OUTCOME_KEYS = _ITEM_KEYS | {"outcome", "reason", "source", "why"}
+_OUTCOME_KEYS = _ITEM_KEYS | {"outcome", "reason", "source", "why", "judged"}
 
 
 class TaxonomyError(ValueError):
@@ -91,6 +91,9 @@ class OutcomeKind:
     source: str
     why: str = ""
     key: str | None = None
+    #: The officer judged the reason when recording the absence (``judged = "unacceptable"``):
+    #: the explanation is already in and judged, so the next enforcement step is what is due.
+    judged_unacceptable: bool = False
 
     @property
     def is_ftc(self) -> bool:
@@ -144,6 +147,19 @@ class OutcomeTaxonomy:
             if kind.code == detail and kind.outcome is event.outcome:
                 return kind
         return None
+
+    def judgement_of(self, contact: Event) -> Event | None:
+        """The explanation already judged when ``contact`` was recorded (an outcome with
+        ``judged = "unacceptable"``): an ``explanation`` event for the failure, not acceptable,
+        on the same day, giving the reason for absence. None for every other contact."""
+        kind = self.outcome_of(contact)
+        if kind is None or not kind.judged_unacceptable:
+            return None
+        code = contact.extra.get(ABSENCE_REASON)
+        reason = next((r.label for r in self.absence_reasons if r.code == code), code)
+        said = f"reason given: {reason}" if reason else "no reason given"
+        return Event(EventType.EXPLANATION, contact.date, for_date=contact.date, acceptable=False,
+                     reason=f"{kind.label} ({said}), judged not acceptable when recorded")
 
     # -- making events ---------------------------------------------------------------------
     def make_contact_event(
@@ -451,9 +467,13 @@ def taxonomy_from_dict(doc: Any, where: str = "contact outcomes") -> OutcomeTaxo
         why = item.get("why", "")
         if not isinstance(why, str):
             problems.append(f"{label}: why must be text")
+        judged = item.get("judged")
+        if judged is not None and (judged != "unacceptable" or item.get("outcome") != "ftc"):
+            problems.append(f"{label}: judged can only be \"unacceptable\", on an ftc outcome")
         if len(problems) == before:
             outcomes.append(OutcomeKind(item["code"], item["label"].strip(), maps_to, rule,
-                                        source.strip(), why.strip(), item.get("key")))
+                                        source.strip(), why.strip(), item.get("key"),
+                                        judged == "unacceptable"))
     if any(o.reason is not ReasonRule.NONE for o in outcomes) and not reasons:
         problems.append("outcomes take a reason but there is no [[absence_reason]] list")
     if problems:

@@ -392,6 +392,15 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         except Exception as exc:  # noqa: BLE001 - shown under the form, nothing lost
             app.call_from_thread(self._save_failed, exc)
             return
+        judged = self.taxonomy.judgement_of(event) if self.taxonomy else None
+        if judged is not None:
+            try:
+                store.add_event(self.crn, judged)
+            except Exception as exc:  # noqa: BLE001 - the contact is saved; say what is not
+                app.call_from_thread(
+                    self.app.notify, f"{self.crn}: the contact is saved but the decision on the "
+                    f"explanation is not ({exc}); record it with x on the enforcement screen.",
+                    title="Explanation", severity="error", timeout=15, markup=False)
         app.call_from_thread(self._saved, event, replaced)
 
     def _save_failed(self, exc: Exception) -> None:
@@ -408,6 +417,9 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         message = f"{self.crn} {event.date.strftime('%d/%m/%Y')} {what}"
         if self.appointment is not None and not replaced:
             message += " (recorded as a new contact: this store cannot update the appointment)"
+        if self.taxonomy is not None and self.taxonomy.judgement_of(event) is not None:
+            message += "; explanation recorded as not acceptable (the enforcement screen, f, " \
+                       "shows the next step)"
         self.app.notify(message, title=title, markup=False, timeout=4)
         self.app.post_message(CaseChanged(self.crn))
         self.dismiss(event)
