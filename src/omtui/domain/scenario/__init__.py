@@ -1,0 +1,43 @@
+"""Training scenarios (a package: the next commit splits the module by what each part does)."""
+
+from omtui.domain.scenario.steps import (
+    ALTERNATIVE_KEYS,
+    ANSWER_KEYS,
+    CHECKPOINT_KEYS,
+    EVENT_STEP_KEYS,
+    EXPECT_KEYS,
+    MAX_PROBES,
+    MAX_YEARS_AFTER_END,
+    SCENARIO_KEYS,
+    Action,
+    Checkpoint,
+    CheckpointResult,
+    EntryKind,
+    EventStep,
+    Expectation,
+    Mark,
+    Marking,
+    RuleInfo,
+    Rules,
+    Scenario,
+    ScenarioError,
+    ScenarioProblem,
+    ScenarioRun,
+    Step,
+    TimelineEntry,
+    WrongAction,
+    expected_event,
+    mark,
+    parse_answers,
+    parse_scenario,
+    play,
+)
+
+__all__ = [
+    "ALTERNATIVE_KEYS", "ANSWER_KEYS", "CHECKPOINT_KEYS", "EVENT_STEP_KEYS", "EXPECT_KEYS",
+    "MAX_PROBES", "MAX_YEARS_AFTER_END", "SCENARIO_KEYS", "Action", "Checkpoint",
+    "CheckpointResult", "EntryKind", "EventStep", "Expectation", "Mark", "Marking", "RuleInfo",
+    "Rules", "Scenario", "ScenarioError", "ScenarioProblem", "ScenarioRun", "Step",
+    "TimelineEntry", "WrongAction", "expected_event", "mark", "parse_answers", "parse_scenario",
+    "play",
+]
