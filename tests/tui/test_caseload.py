@@ -6,7 +6,11 @@ Fixed today Mon 23 Nov 2026, committed E&W holidays, the JSON test caseload
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from textual.widgets import Input
 from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, settle
 
@@ -316,10 +320,8 @@ async def test_a_large_caseload_is_usable_before_its_due_dates_are_known(fixed_c
         assert "overdue" in status_text(app) and "working out" not in status_text(app)
 
 
-async def test_thousands_of_rows_are_added_as_the_cursor_gets_near(make_app, cases):
+async def test_thousands_of_rows_scroll_and_filter_drawing_only_the_lines_on_screen(make_app, cases):
     from dataclasses import replace
-
-    from omtui.widgets import caseload_table
 
     many = [replace(cases[i % len(cases)], crn=f"A{i:06d}") for i in range(700)]
     app = make_app(cases=many)
@@ -327,15 +329,57 @@ async def test_thousands_of_rows_are_added_as_the_cursor_gets_near(make_app, cas
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(CaseloadTable)
-        assert table.row_count == caseload_table.FIRST_CHUNK < 700
+        assert table.row_count == 700
         assert "700 cases" in status_text(app)
-        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        page = table.scrollable_content_region.height - 1     # rows below the header
+        # Only what is on screen has been formatted, not the 700 rows (twice: 700 cases are
+        # shown first without their due items, then with them).
+        assert table.formatted <= 2 * (page + 1)
+        await pilot.press("pagedown", "pagedown")
         await pilot.pause()
-        assert table.row_count > caseload_table.FIRST_CHUNK
+        assert table.cursor_row == 2 * page
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + page
         await pilot.press("end")
         await pilot.pause()
-        assert table.row_count == 700 and table.cursor_row == 699
-        # Filtering starts again from a short table.
+        last, first = table.shown_rows[-1].crn, table.shown_rows[0].crn
+        assert table.cursor_row == 699 and table.current_crn == last
+        assert table.scroll_y == table.max_scroll_y
+        screen_text = app.export_screenshot()
+        assert last in screen_text and first not in screen_text
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.scroll_y == 0
+        # Filtering: 100 matches, the cursor on the first, still only a screenful drawn.
+        before = table.formatted
         await pilot.press("slash", *"a0001")
         await pilot.pause()
         assert table.row_count == 100 and set(crns(app.screen)) == {f"A{i:06d}" for i in range(100, 200)}
+        assert table.formatted - before <= page + 1
+        await pilot.press("escape", "escape")                   # back to the table, clear
+        await pilot.pause()
+        assert table.row_count == 700
+
+
+_FILTER_WORDS = ["s", "smith", "t", "t4", "tier", "4", "o", "ov", "overdue", "soon", "ppo",
+                 "mappa", "x1", "siob", "ivan", "a", "n"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_FILTER_WORDS), min_size=1, max_size=4),
+       st.lists(st.integers(min_value=0, max_value=30), max_size=6))
+def test_typing_and_deleting_always_shows_what_the_filter_matches(words, cuts):
+    """The screen reuses earlier filters' rows while typing; each keystroke's rows must be
+    exactly what the filter matches over every case, in the sort order."""
+    from omtui.caseload_view import build_row, filter_rows, sort_rows
+
+    cases = load_cases()
+    many = [replace(cases[i % len(cases)], crn=f"X{i:06d}") for i in range(60)]
+    rows = sort_rows(build_row(c, (), pending=False) for c in many)
+    screen = CaseloadScreen()
+    screen._sorted = rows
+    typed = " ".join(words)
+    texts = [typed[:i] for i in range(len(typed) + 1)]          # typed a key at a time
+    for cut in cuts:                                             # then deleted back to some point
+        texts.append(typed[:max(0, len(typed) - cut)])
+    for text in texts:
+        assert [r.crn for r in screen.matching(text)] == [r.crn for r in filter_rows(rows, text)], text

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
 from omtui.caseload_view import (
@@ -24,6 +24,7 @@ from omtui.caseload_view import (
     build_rows,
     filter_rows,
     next_sort,
+    parse_filter,
     sort_rows,
     totals,
 )
@@ -40,6 +41,8 @@ WIDE_FROM = 120
 PROGRESSIVE_FROM = 400
 #: Cases whose due items are worked out between two progress reports.
 BATCH = 250
+#: Filter results remembered (for the sorted rows shown now): backspace finds them again.
+FILTERS_KEPT = 64
 
 
 @dataclass
@@ -83,13 +86,18 @@ class CaseloadScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.all_rows: list[CaseRow] = []
-        self._sorted: list[CaseRow] = []
+        self._sorted_rows: list[CaseRow] = []
+        #: filter words -> matching rows of ``_sorted`` (emptied when ``_sorted`` changes).
+        self._filtered: dict[tuple[str, ...], list[CaseRow]] = {}
         self.sort_mode = "urgency"
         self.overdue_only = False
         self.loaded = False
         self.problems: list[str] = []
         #: (done, total) while due items are being worked out after the first rows are shown.
         self.working: tuple[int, int] | None = None
+        self._totals = (0, 0, 0)
+        #: A filter change is waiting to be applied (keys typed meanwhile make one repaint).
+        self._view_pending = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -185,6 +193,8 @@ class CaseloadScreen(Screen):
         # Keep the cursor on its case when the officer has moved it; else start at the top.
         keep = bool(self.all_rows) and self.table.cursor_row > 0
         self.all_rows = rows
+        self._totals = totals(rows)
+        self.table.forget_lines()
         self.problems = problems
         if index is not None:
             self.app.caseload_index = index
@@ -224,8 +234,40 @@ class CaseloadScreen(Screen):
                                                 appointment=message.event))
 
     # -- the view ----------------------------------------------------------------------------
+    @property
+    def _sorted(self) -> list[CaseRow]:
+        """Every row in the current sort order (what the filter picks from)."""
+        return self._sorted_rows
+
+    @_sorted.setter
+    def _sorted(self, rows: list[CaseRow]) -> None:
+        self._sorted_rows = rows
+        self._filtered = {}
+
+    def matching(self, text: str) -> list[CaseRow]:
+        """``filter_rows(self._sorted, text)``, from the rows an earlier filter kept when it can.
+
+        Typing narrows: when every word of an earlier filter is a word of this one (the last
+        may be part of it, if that is not a keyword such as t4), the rows this one matches are
+        among the rows that one matched, in the same order. Backspace finds its rows kept."""
+        words = parse_filter(text)
+        key = tuple(w for w, _test in words)
+        found = self._filtered.get(key)
+        if found is not None:
+            return found
+        base = self._sorted
+        for old in reversed(self._filtered):
+            if _narrows(old, words) and len(self._filtered[old]) < len(base):
+                base = self._filtered[old]
+                break
+        found = filter_rows(base, text)
+        if len(self._filtered) >= FILTERS_KEPT:
+            del self._filtered[next(iter(self._filtered))]
+        self._filtered[key] = found
+        return found
+
     def apply_view(self, *, keep_cursor: bool = True) -> None:
-        rows = filter_rows(self._sorted, self.filter_input.value)
+        rows = self.matching(self.filter_input.value)
         if self.overdue_only:
             rows = [r for r in rows if r.overdue]
         self.table.show_rows(rows, keep_cursor=keep_cursor)
@@ -256,7 +298,7 @@ class CaseloadScreen(Screen):
             status.show(today=app.today, message=message or "loading the caseload…",
                         calendar=app.calendar.name, store=app.store.describe())
             return
-        cases, overdue, soon = totals(self.all_rows)
+        cases, overdue, soon = self._totals
         sort = self.sort_mode + (" · overdue only" if self.overdue_only else "")
         if self.working is not None:
             done, total = self.working
@@ -277,18 +319,24 @@ class CaseloadScreen(Screen):
     # -- actions -----------------------------------------------------------------------------
     @on(Input.Changed, "#caseload-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        if self.loaded:
-            self.apply_view()
+        # Keys already queued behind this one are applied together: the view is worked out
+        # from the filter box as it is when the callback runs, so the last key always shows.
+        if self.loaded and not self._view_pending:
+            self._view_pending = True
+            self.call_later(self._apply_pending)
+
+    def _apply_pending(self) -> None:
+        self._view_pending = False
+        self.apply_view()
 
     @on(Input.Submitted, "#caseload-filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
         self.table.focus()
 
-    @on(DataTable.RowSelected, "#caseload-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(CaseloadTable.Selected, "#caseload-table")
+    def _row_selected(self, event: CaseloadTable.Selected) -> None:
         event.stop()
-        if event.row_key.value:
-            self.post_message(OpenCase(event.row_key.value))
+        self.post_message(OpenCase(event.crn))
 
     def action_open_case(self) -> None:
         crn = self.table.current_crn
@@ -328,3 +376,21 @@ class CaseloadScreen(Screen):
         from omtui.screens.contact_entry import log_contact_for
 
         log_contact_for(self.app, self.table.current_crn if self.loaded else None)
+
+
+def _narrows(old: tuple[str, ...], new: list[tuple[str, object]]) -> bool:
+    """Does every row matching the words ``new`` also match the earlier filter ``old``?
+
+    True when ``new`` starts with the words of ``old``, except that the last word of ``old``
+    may be part of the same word in ``new`` when that is not a keyword (a keyword such as t4
+    also matches rows without the letters: "t" then "t4" is not a narrowing)."""
+    if len(old) > len(new):
+        return False
+    for i, word in enumerate(old):
+        now, test = new[i]
+        if word == now:
+            continue
+        if i == len(old) - 1 and test is None and word in now:
+            continue
+        return False
+    return True

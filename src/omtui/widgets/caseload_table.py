@@ -1,29 +1,36 @@
-"""The caseload table: one row per case (RowKey = CRN), most urgent first.
+"""The caseload table: one row per case, most urgent first (a Line API widget).
 
-Store-agnostic: the screen hands it :class:`~omtui.caseload_view.CaseRow` objects. Only the
-rows a person can reach soon are in the DataTable: the first few screenfuls, then more as the
-cursor or the scroll gets near the end (End and ctrl+end add the rest). So a caseload of
-thousands shows at once and each filter key costs the same however many cases match.
+Store-agnostic: the screen hands it :class:`~omtui.caseload_view.CaseRow` objects. The table
+keeps the list of rows and draws only the lines on screen (``render_line``); each case's line
+is formatted the first time it is drawn and kept (per layout, theme and today). So showing or
+filtering a caseload of thousands costs the rows on screen, not the rows that match: a filter
+key replaces a Python list and repaints about a screenful of lines already made.
+
+It looks and moves like a row-cursor ``DataTable`` (header, zebra stripes, cursor, the same
+component styles) and keeps the few DataTable calls others use: ``row_count``, ``cursor_row``,
+``move_cursor``, ``get_row_at``, ``get_row_index``. Enter (or a click on the highlighted row)
+posts :class:`CaseloadTable.Selected` with the CRN.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from omtui.caseload_view import CaseRow
 from omtui.widgets.risk_flags import flag_codes, rosh_text
 from omtui.widgets.text import StatusStyles, literal
-
-#: Rows added in the first go, and each time the cursor or scroll nears the last row added.
-FIRST_CHUNK = 150
-CHUNK = 150
-#: How close (in rows) to the last row added before more are added.
-MARGIN = 60
 
 # (key, label, width) per layout. "narrow" fits 80 columns; "wide" shows everything.
 COLUMNS = {
@@ -35,130 +42,341 @@ COLUMNS = {
                ("status", "St", 2), ("next", "Next due", 15), ("due", "Due", 6),
                ("overdue", "Ovd", 3)),
 }
+#: Spaces either side of every cell (as a DataTable's cell padding).
+PAD = 1
+#: Formatted lines kept; past this the cache starts again (a screenful is ~45 lines).
+MAX_CACHED = 20_000
 
 
-class CaseloadTable(DataTable):
-    """A DataTable of cases. Enter posts ``DataTable.RowSelected`` with the CRN as row key."""
+@dataclass(frozen=True)
+class Column:
+    """A column of the current layout (``value`` is its key, as a DataTable ColumnKey's)."""
+
+    value: str
+    label: str
+    width: int
+
+
+class CaseloadTable(ScrollView, can_focus=True):
+    """The officer's cases, one line each, with a row cursor."""
+
+    COMPONENT_CLASSES = {
+        "caseload-table--header",
+        "caseload-table--cursor",
+        "caseload-table--even-row",
+        "caseload-table--odd-row",
+    }
+    # The look of a row-cursor DataTable (textual's DataTable defaults), so the app is one style.
+    DEFAULT_CSS = """
+    CaseloadTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .caseload-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .caseload-table--header {
+                background-tint: $foreground 5%;
+            }
+        }
+        &:dark > .caseload-table--even-row {
+            background: $surface-darken-1 40%;
+        }
+        & > .caseload-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        &:ansi > .caseload-table--header {
+            background: ansi_bright_blue;
+            color: ansi_default;
+        }
+        & > .caseload-table--even-row {
+            background: $surface-lighten-1 50%;
+        }
+        & > .caseload-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
 
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="caseload.select",
                 tooltip="Open the highlighted case."),
+        Binding("up", "cursor_up", "Up", show=False),
+        Binding("down", "cursor_down", "Down", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="caseload.down",
                 tooltip="Move to the next case."),
         Binding("k", "cursor_up", "Up", show=False, id="caseload.up",
                 tooltip="Move to the previous case."),
-        Binding("g", "scroll_top", "First", show=False, id="caseload.first",
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("g,ctrl+home", "scroll_top", "First", show=False, id="caseload.first",
                 tooltip="Go to the first case."),
-        Binding("G,end", "scroll_bottom", "Last", show=False, id="caseload.last",
+        Binding("G,end,ctrl+end", "scroll_bottom", "Last", show=False, id="caseload.last",
                 tooltip="Go to the last case."),
         Binding("home", "scroll_top", "First", show=False, id="caseload.home",
                 tooltip="Go to the first case."),
+        Binding("left", "scroll_left", "Left", show=False),
+        Binding("right", "scroll_right", "Right", show=False),
     ]
 
+    class Selected(Message):
+        """A case was chosen (Enter, or a click on the highlighted row)."""
+
+        def __init__(self, table: CaseloadTable, crn: str) -> None:
+            super().__init__()
+            self.table = table
+            self.crn = crn
+
+        @property
+        def control(self) -> CaseloadTable:
+            return self.table
+
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id)
         self.layout_name = "wide"
         self.today: date | None = None
         self._rows: list[CaseRow] = []
-        self._pending: list[CaseRow] = []
-        self._adding = False
-        self._styles: StatusStyles | None = None
+        self._cursor = 0
+        # id(row) -> (row, line); the row is kept so a reused id never shows another case.
+        self._lines: dict[int, tuple[CaseRow, Strip]] = {}
+        self._lines_for: tuple = ()
+        self._header: Strip | None = None
+        self._styles: tuple[Style, Style, Style, Style] = (Style(),) * 4
+        #: Lines formatted since the table was made (what a filter key costs; for tests/bench).
+        self.formatted = 0
+        #: Bumped by every change of rows; ``painted`` is its value when lines were last drawn.
+        self.generation = 0
+        self.painted = -1
 
     # -- public ------------------------------------------------------------------------------
     @property
     def shown_rows(self) -> list[CaseRow]:
-        """The rows this table is showing (or about to), in order."""
+        """The rows this table is showing, in order."""
         return list(self._rows)
 
     @property
     def complete(self) -> bool:
-        """Every row has been added to the DataTable (large lists add theirs as you scroll)."""
-        return not self._pending
+        """Every row is in the table (always: lines are drawn as they come on screen)."""
+        return True
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    @property
+    def columns(self) -> list[Column]:
+        return [Column(*c) for c in COLUMNS[self.layout_name]]
+
+    @property
+    def cursor_row(self) -> int:
+        return self._cursor
+
+    @property
+    def current_crn(self) -> str | None:
+        if not self._rows:
+            return None
+        return self._rows[self._cursor].crn
 
     def set_layout(self, name: str) -> None:
-        if name != self.layout_name or not self.columns:
+        if name != self.layout_name:
             self.layout_name = name
-            self.show_rows(self._rows, keep_cursor=True)
+            self._update_size()
+            self.refresh()
 
     def show_rows(self, rows: Sequence[CaseRow], *, keep_cursor: bool = True) -> None:
         """Replace the rows (the cursor stays on the same case when it is still shown)."""
         current = self.current_crn if keep_cursor else None
-        self._styles = StatusStyles.for_app(self.app)
         self._rows = list(rows)
-        self._pending = []            # clear() moves the cursor: nothing must be added then
-        wanted = [k for k, _l, _w in COLUMNS[self.layout_name]]
-        if [c.value for c in self.columns] == wanted:
-            self.clear()
-        else:
-            self.clear(columns=True)
-            for key, label, width in COLUMNS[self.layout_name]:
-                self.add_column(Text(label, no_wrap=True), key=key, width=width)
-        first, self._pending = self._rows[:FIRST_CHUNK], self._rows[FIRST_CHUNK:]
-        self._add(first)
-        if current is not None:
-            self.move_to(current)
-
-    @property
-    def current_crn(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:  # noqa: BLE001 - no rows or cursor out of range
-            return None
-        return key.value
+        self.generation += 1
+        self._cursor = 0
+        if current is None or not self.move_to(current):
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self._update_size()
+        self.refresh()
 
     def move_to(self, crn: str) -> bool:
-        """Put the cursor on a case (adding the rest of the rows first if need be)."""
-        if crn not in self.rows:
-            at = next((i for i, r in enumerate(self._pending) if r.crn == crn), None)
-            if at is None:
-                return False
-            self.add_more(at + CHUNK)
-        self.move_cursor(row=self.get_row_index(crn))
+        """Put the cursor on a case; False when it is not shown."""
+        at = self._index_of(crn)
+        if at is None:
+            return False
+        self.move_cursor(row=at)
         return True
 
-    # -- internals ---------------------------------------------------------------------------
-    def add_more(self, at_least: int = CHUNK) -> None:
-        """Add the next rows not yet in the DataTable."""
-        if not self._pending:
-            return
-        chunk, self._pending = self._pending[:at_least], self._pending[at_least:]
-        self._add(chunk)
+    def forget_lines(self) -> None:
+        """Drop every formatted line (the screen calls this when the rows are made anew)."""
+        self._lines = {}
 
-    def add_all(self) -> None:
-        self.add_more(len(self._pending))
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        """Move the cursor to a row (clamped to the rows there are) and bring it into view."""
+        row = max(0, min(row, len(self._rows) - 1))
+        if row != self._cursor:
+            self._cursor = row
+            self.refresh()
+        if scroll:
+            self._scroll_to_cursor()
 
-    def _near_the_end(self) -> None:
-        if not self._pending or self._adding or not self.size.height:
-            return
-        visible_bottom = int(self.scroll_y) + self.size.height
-        if max(self.cursor_row, visible_bottom) >= self.row_count - MARGIN:
-            self.add_more()
+    def get_row_index(self, crn: str) -> int:
+        """The index of a case's row (KeyError when it is not shown)."""
+        at = self._index_of(crn)
+        if at is None:
+            raise KeyError(crn)
+        return at
 
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._near_the_end()
+    def _index_of(self, crn: str) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r.crn == crn), None)
 
-    def watch_cursor_coordinate(self, old_coordinate, new_coordinate) -> None:
-        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
-        self._near_the_end()
+    def get_row_at(self, index: int) -> list[Text]:
+        """The cells of a row, in column order (as a DataTable's ``get_row_at``)."""
+        cells = self._cells(self._rows[index])
+        return [cells[c.value] for c in self.columns]
+
+    # -- drawing -----------------------------------------------------------------------------
+    @property
+    def table_width(self) -> int:
+        return sum(w + 2 * PAD for _k, _l, w in COLUMNS[self.layout_name])
+
+    def _update_size(self) -> None:
+        self.virtual_size = Size(self.table_width, len(self._rows) + 1)
+
+    def _check_cache(self) -> None:
+        """Formatted lines hold for one layout, theme and today: start again if one changed."""
+        key = (self.layout_name, str(getattr(self.app, "theme", "")), self.today)
+        if key != self._lines_for or len(self._lines) > MAX_CACHED:
+            self._lines_for = key
+            self._lines = {}
+            self._header = None
+
+    def render_lines(self, crop):
+        self._check_cache()
+        self.painted = self.generation
+        get = self.get_component_styles
+        self._styles = (get("caseload-table--header").rich_style,
+                        get("caseload-table--even-row").rich_style,
+                        get("caseload-table--odd-row").rich_style,
+                        self.get_component_rich_style("caseload-table--cursor"))
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        header, even, odd, cursor = self._styles
+        if y == 0:
+            style = header
+            strip = self._header_strip().crop(scroll_x, scroll_x + width)
+            return Strip(Segment.apply_style(strip, style), strip.cell_length) \
+                .adjust_cell_length(width, style).simplify()
+        index = y - 1 + scroll_y
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        row_style = odd if index % 2 else even
+        strip = self._line(self._rows[index]).crop(scroll_x, scroll_x + width)
+        post = None
+        if index == self._cursor:
+            row_style = row_style + cursor
+            post = Style.from_color(color=cursor.color)   # the cursor's colour wins (as DataTable)
+        segments = Segment.apply_style(strip, row_style, post)
+        return Strip(segments, strip.cell_length).adjust_cell_length(width, row_style).simplify()
+
+    def _header_strip(self) -> Strip:
+        if self._header is None:
+            self._header = self._strip({k: Text(label) for k, label, _w in COLUMNS[self.layout_name]})
+        return self._header
+
+    def _line(self, row: CaseRow) -> Strip:
+        found = self._lines.get(id(row))
+        if found is not None and found[0] is row:
+            return found[1]
+        strip = self._strip(self._cells(row))
+        self._lines[id(row)] = (row, strip)
+        self.formatted += 1
+        return strip
+
+    def _strip(self, cells: dict[str, Text]) -> Strip:
+        """One line of cells, each cut or padded to its column (no background: the row's
+        style is laid over it when drawn)."""
+        segments: list[Segment] = []
+        for key, _label, width in COLUMNS[self.layout_name]:
+            segments.extend(self._fit(cells[key], width))
+        return Strip(segments, self.table_width)
+
+    def _fit(self, cell: Text, width: int) -> list[Segment]:
+        """A cell cut (with an ellipsis if it says so) or padded to its column width, with the
+        padding either side unstyled (as a DataTable cell's)."""
+        if cell.cell_len > width:
+            cell = cell.copy()
+            cell.truncate(width, overflow=cell.overflow or "crop")
+        gap = width - cell.cell_len
+        left = gap if cell.justify == "right" else gap // 2 if cell.justify == "center" else 0
+        out = [Segment(" " * (PAD + left))]
+        if cell.spans:
+            out.extend(cell.render(self.app.console))
+        elif cell.plain:
+            style = cell.style
+            out.append(Segment(cell.plain, style if isinstance(style, Style)
+                               else self.app.console.get_style(style, default=Style())))
+        out.append(Segment(" " * (gap - left + PAD)))
+        return out
+
+    # -- moving ------------------------------------------------------------------------------
+    @property
+    def _page(self) -> int:
+        """Rows on one screenful (below the header)."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_to_cursor(self) -> None:
+        top = int(self.scroll_y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + self._page:
+            self.scroll_to(y=self._cursor - self._page + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self._cursor - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self._cursor + 1)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=max(0, int(self.scroll_y) - self._page), animate=False, immediate=True)
+        self.move_cursor(row=self._cursor - self._page)
+
+    def action_page_down(self) -> None:
+        self.scroll_to(y=int(self.scroll_y) + self._page, animate=False, immediate=True)
+        self.move_cursor(row=self._cursor + self._page)
+
+    def action_scroll_top(self) -> None:
+        self.move_cursor(row=0)
 
     def action_scroll_bottom(self) -> None:
-        self.add_all()
-        super().action_scroll_bottom()
+        self.move_cursor(row=len(self._rows) - 1)
 
+    def action_select_cursor(self) -> None:
+        if self._rows:
+            self.post_message(self.Selected(self, self._rows[self._cursor].crn))
 
-    def _add(self, rows: Sequence[CaseRow]) -> None:
-        keys = [k for k, _l, _w in COLUMNS[self.layout_name]]
-        self._adding = True
-        try:
-            for row in rows:
-                cells = self._cells(row)
-                self.add_row(*(cells[k] for k in keys), key=row.crn)
-        finally:
-            self._adding = False
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return
+        index = event.y - 1 + int(self.scroll_y)
+        if index >= len(self._rows):
+            return
+        event.stop()
+        if index == self._cursor:
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row=index, scroll=False)
 
+    # -- cells -------------------------------------------------------------------------------
     def _date(self, d: date, narrow: bool) -> str:
         """'Mon 23 Nov' (wide) or '23 Nov' (narrow) this year; '17 Jan 2025' / "Jan'25" else."""
         if self.today is not None and d.year != self.today.year:
@@ -166,7 +384,7 @@ class CaseloadTable(DataTable):
         return d.strftime("%d %b") if narrow else d.strftime("%a %d %b")
 
     def _cells(self, row: CaseRow) -> dict[str, Text]:
-        styles = self._styles or StatusStyles.for_app(self.app)
+        styles = StatusStyles.for_app(self.app)
         narrow = self.layout_name == "narrow"
         case = row.case
         nd = row.next_due
