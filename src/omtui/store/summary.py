@@ -254,17 +254,63 @@ def _row(s: Summary, version: int, today: date, book_fp: str, cal_fp: str, at: s
             "error": s.error, "overdue_items": encode_items(s.items, calendar), "computed_at": at}
 
 
+def _columns(conn: sa.Connection, table: sa.Table, names: Sequence[str]) -> list[Any]:
+    """``plain_columns``, but JSON read as text on every database: PostgreSQL's driver would
+    parse each value itself (bytes, slowly); here each distinct text is parsed once."""
+    from omtui.store.convert import plain_columns
+
+    cols = plain_columns(table, names)
+    if conn.dialect.name == "sqlite":
+        return cols
+    return [sa.cast(table.c[n], sa.Text).label(n) if isinstance(table.c[n].type, sa.JSON)
+            else c for n, c in zip(names, cols, strict=True)]
+
+
+def load_cases(conn: sa.Connection, crns: Sequence[str]
+               ) -> list[tuple[int, int, Case]]:
+    """(case id, version, Case) of ``crns`` (at most a few hundred), by CRN: the same cases
+    as ``SqlStore._load`` reads, with three Core selects fetched whole."""
+    from omtui.store.convert import (
+        CASE_COLUMNS,
+        EVENT_COLUMNS,
+        case_from_tuple,
+        event_from_tuple,
+    )
+    from omtui.store.tables import EventRow, RequirementRow
+
+    events_t, reqs_t = EventRow.__table__, RequirementRow.__table__
+    case_rows = conn.execute(sa.select(*_columns(conn, CASES, CASE_COLUMNS), CASES.c.version)
+                             .where(CASES.c.crn.in_(list(crns))).order_by(CASES.c.crn)).all()
+    ids = [r[0] for r in case_rows]
+    if not ids:
+        return []
+    reqs: dict[int, list[str]] = {}
+    for case_id, kind in conn.execute(sa.select(reqs_t.c.case_id, reqs_t.c.kind)
+                                      .where(reqs_t.c.case_id.in_(ids))
+                                      .order_by(reqs_t.c.case_id, reqs_t.c.position)).all():
+        reqs.setdefault(case_id, []).append(kind)
+    events: dict[int, list[Any]] = {}
+    rows = conn.execute(sa.select(*_columns(conn, events_t, EVENT_COLUMNS))
+                        .where(events_t.c.case_id.in_(ids))
+                        .order_by(events_t.c.case_id, events_t.c.seq)).all()
+    parsed: dict[str, Any] = {}
+    for r in rows:
+        extra = r[12]
+        if extra is not None:
+            found = parsed.get(extra)
+            if found is None:
+                found = parsed[extra] = json.loads(extra)
+            r = (*r[:12], dict(found))       # the event owns (and may add to) its extra
+        events.setdefault(r[0], []).append(event_from_tuple(r))
+    return [(r[0], r[-1], case_from_tuple(r[:-1], reqs.get(r[0], ()), events.get(r[0], ())))
+            for r in case_rows]
+
+
 def _evaluate_chunk(conn: sa.Connection, crns: Sequence[str], today: date,
                     calendar: WorkingCalendar, book: Any, book_fp: str, cal_fp: str,
                     at: str) -> tuple[list[Summary], list[dict[str, Any]]]:
-    from omtui.store.repository import SqlStore
-
-    ids = {r.crn: (r.id, r.version) for r in conn.execute(
-        sa.select(CASES.c.crn, CASES.c.id, CASES.c.version).where(CASES.c.crn.in_(crns))
-        .order_by(CASES.c.crn))}
     summaries, rows = [], []
-    for case in SqlStore._load(conn, crns):
-        case_id, version = ids[case.crn]
+    for case_id, version, case in load_cases(conn, crns):
         s = evaluate(case, case_id, today, calendar, book)
         summaries.append(s)
         rows.append(_row(s, version, today, book_fp, cal_fp, at, calendar))
