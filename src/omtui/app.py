@@ -57,6 +57,8 @@ class OmtuiApp(App[None]):
                 tooltip="Duty look-up: find any case by name or CRN."),
         Binding("w", "calculator", "Working days", show=False, id="calculator.open",
                 tooltip="The working-day calculator: day 0 plus N, with every day explained."),
+        Binding("T", "team", "Team", show=False, id="team.open",
+                tooltip="Team managers: the team's caseload, overdue per officer."),
     ]
 
     def __init__(self, *, clock: Clock, calendar: WorkingCalendar, store: Any = None,
@@ -80,6 +82,8 @@ class OmtuiApp(App[None]):
         self.training = training
         #: (crn, name) of the last caseload loaded; the look-up and palette search it.
         self.caseload_index: Any = None
+        #: (may open the team view, why not), once a worker has asked the store.
+        self.team_access: tuple[bool, str] | None = None
 
     @property
     def today(self) -> date:
@@ -112,6 +116,7 @@ class OmtuiApp(App[None]):
 
         self.push_screen(CaseloadScreen())
         self._remind_of_drafts()
+        self._check_team_access()
 
     @work(thread=True, exit_on_error=False, group="drafts-reminder",
           description="Looking for unsaved drafts")
@@ -171,6 +176,34 @@ class OmtuiApp(App[None]):
             self.screen.focus_query()
             return
         self.push_screen(LookupScreen())
+
+    # -- the team view (team managers) ---------------------------------------------------
+    @work(thread=True, exit_on_error=False, group="team-access",
+          description="Checking the officer's role")
+    def _check_team_access(self, open_after: bool = False) -> None:
+        from omtui.screens.team import team_access
+
+        self.team_access = team_access(self.store)
+        if open_after:
+            self.call_from_thread(self.action_team)
+
+    def palette_allows(self, action: str) -> bool:
+        """The palette lists the team view only for an officer whose role allows it."""
+        return action != "team" or bool(self.team_access and self.team_access[0])
+
+    def action_team(self) -> None:
+        from omtui.screens.team import TeamScreen
+
+        if isinstance(self.screen, TeamScreen):
+            return
+        if self.team_access is None:
+            self._check_team_access(open_after=True)
+            return
+        allowed, why = self.team_access
+        if not allowed:
+            self.notify(why, title="Team view", severity="warning", timeout=8, markup=False)
+            return
+        self.push_screen(TeamScreen())
 
     def action_calculator(self) -> None:
         try:

@@ -38,6 +38,7 @@ TITLES = {
     "enforcement.open": "enforcement: Open (failures, warnings, breach, recall)",
     "plan.open": "plan: Open sentence plan",
     "induction.open": "induction: Open checklist",
+    "team.open": "team: The team's caseload (overdue per officer)",
 }
 
 
@@ -67,6 +68,9 @@ class OmtuiCommands(Provider):
                     continue
                 title = _title(b)
                 if title is None or title in seen:
+                    continue
+                allows = getattr(node, "palette_allows", None)
+                if callable(allows) and not allows(b.action):
                     continue
                 seen.add(title)
                 key = app.get_key_display(b)
