@@ -160,3 +160,38 @@ async def test_induction_second_save_offers_the_choice(make_app, stores):
         await settle(pilot)
         assert pilot.app.screen is screen
         assert mo.get_induction_versioned(CRN)[1] > version + 1
+
+
+async def test_a_new_objective_whose_id_the_other_officer_took_moves_to_the_next_id(
+        make_app, stores):
+    ann, mo = stores
+    app = make_app(store=ann)
+    async with app.run_test(size=(160, 48)) as pilot:
+        screen = await open_plan(pilot)
+        mo_adds_an_objective(mo)                       # Mo's objective is obj-3
+        await pilot.press("a")                         # Ann's new objective: obj-3 too
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ObjectiveForm)
+        await pilot.press(*"Ann's new objective", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConflictModal)
+        await pilot.press("r")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        drafts = DraftStore()
+        assert drafts.load(DraftKey("tester", "objective:X100001:obj-3")) is None
+        moved = drafts.load(DraftKey("tester", "objective:X100001:obj-4"))
+        assert moved is not None and moved.payload["values"]["what"] == "Ann's new objective"
+        await pilot.press("a")                         # offers the moved draft
+        await settle(pilot)
+        assert pilot.app.screen.__class__.__name__ == "DraftPrompt"
+        await pilot.press("r")                         # resume
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, ObjectiveForm)
+        assert form.query_one("#f-what", Input).value == "Ann's new objective"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        stored = mo.get_plan(CRN)
+        assert [(o.id, o.what) for o in stored.objectives][2:] == [
+            ("obj-3", "Mo's objective: attend the DV course"), ("obj-4", "Ann's new objective")]

@@ -147,7 +147,7 @@ class PlanBuilderScreen(Screen):
     # -- loading -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="plan-load", exit_on_error=False,
           description="Reading the sentence plan")
-    def load(self, offer: bool = True) -> None:
+    def load(self, offer: bool = True, rekey: str | None = None) -> None:
         app = self.app
         try:
             from omtui.plan_data import load_need_areas
@@ -160,6 +160,12 @@ class PlanBuilderScreen(Screen):
             app.call_from_thread(self._failed, str(exc))
             return
         drafts: list[Draft] = []
+        if rekey is not None:
+            moved = self._move_new_objective_draft(rekey, plan)
+            if moved is not None:
+                app.call_from_thread(
+                    self.notify, f"Your new objective is kept as a draft of {moved}: "
+                    "a (add objective) offers it.", title="Draft", timeout=8)
         if offer:
             drafts = self._read_drafts()
         data = PlanData(case, plan or SentencePlan(self.crn), plan is not None, items, areas,
@@ -190,6 +196,31 @@ class PlanBuilderScreen(Screen):
             if draft is not None:
                 out.append(draft)
         return out
+
+    def _move_new_objective_draft(self, form: str, plan: SentencePlan | None) -> str | None:
+        """After a reload: the draft of an objective that was new when the other officer's
+        plan took its id moves to the next free id (so ``a`` offers it, and it is never
+        offered over their objective). Returns the new id, or None if nothing moved."""
+        prefix = objective_form_key(self.crn, "")
+        if not form.startswith(prefix) or plan is None or self.data is None:
+            return None
+        oid = form[len(prefix):]
+        if plan.objective(oid) is None or self.data.plan.objective(oid) is not None:
+            return None                       # not taken, or not new: the draft fits as it is
+        store, officer = self._drafts(), officer_of(self.app)
+        try:
+            draft = store.load(DraftKey(officer, form))
+            if draft is None:
+                return None
+            new_id = plan.next_objective_id()
+            new_form = objective_form_key(self.crn, new_id)
+            payload = dict(draft.payload) if isinstance(draft.payload, dict) else {}
+            payload["form"] = new_form
+            store.save(DraftKey(officer, new_form), payload)
+            store.discard(DraftKey(officer, form))
+        except (DraftError, OSError):
+            return None
+        return new_id
 
     def _drafts(self) -> DraftStore:
         store = getattr(self, "_draft_store", None)
@@ -483,7 +514,7 @@ class PlanBuilderScreen(Screen):
                             + ("Your typing is kept as a draft." if draft_form else
                                "Your change was not saved."),
                             title="Sentence plan reloaded", timeout=8, markup=False)
-                self.load(offer=False)
+                self.load(offer=False, rekey=draft_form)
             else:
                 self.notify("Not saved: the plan was changed by someone else. "
                             + ("What you typed is kept as a draft." if draft_form else
