@@ -268,24 +268,24 @@ class CaseloadTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         scroll_x, scroll_y = self.scroll_offset
-        base = self.rich_style
         header, even, odd, cursor = self._styles
-        if y == 0:
-            style = header
-            strip = self._header_strip().crop(scroll_x, scroll_x + width)
-            return Strip(Segment.apply_style(strip, style), strip.cell_length) \
-                .adjust_cell_length(width, style).simplify()
-        index = y - 1 + scroll_y
-        if index >= len(self._rows):
-            return Strip.blank(width, base)
-        row_style = odd if index % 2 else even
-        strip = self._line(self._rows[index]).crop(scroll_x, scroll_x + width)
         post = None
-        if index == self._cursor:
-            row_style = row_style + cursor
-            post = Style.from_color(color=cursor.color)   # the cursor's colour wins (as DataTable)
-        segments = Segment.apply_style(strip, row_style, post)
-        return Strip(segments, strip.cell_length).adjust_cell_length(width, row_style).simplify()
+        if y == 0:
+            strip, style = self._header_strip(), header
+        else:
+            index = y - 1 + scroll_y
+            if index >= len(self._rows):
+                return Strip.blank(width, self.rich_style)
+            strip, style = self._line(self._rows[index]), odd if index % 2 else even
+            if index == self._cursor:
+                style = style + cursor
+                post = Style.from_color(color=cursor.color)   # the cursor's colour wins
+        if scroll_x or strip.cell_length > width:
+            strip = strip.crop(scroll_x, scroll_x + width)
+        segments = list(Segment.apply_style(strip, style, post))
+        if strip.cell_length < width:                          # the row's colour to the edge
+            segments.append(Segment(" " * (width - strip.cell_length), style))
+        return Strip(segments, width)
 
     def _header_strip(self) -> Strip:
         if self._header is None:
