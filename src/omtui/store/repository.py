@@ -22,7 +22,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from omtui.domain.case import Case, Event
-from omtui.domain.caseformat import Problem, case_to_dict, event_to_dict, parse_case
+from omtui.domain.caseformat import (
+    CRN_PATTERN,
+    Problem,
+    case_to_dict,
+    event_to_dict,
+    parse_case,
+)
 from omtui.services import ConflictError, NotFound, StoreError
 from omtui.store import audit
 from omtui.store import summary as due_summary
@@ -37,6 +43,7 @@ from omtui.store.convert import (
 )
 from omtui.store.engine import Target, write_engine
 from omtui.store.plans import PlanStoreMixin
+from omtui.store.roles import PermissionDenied
 from omtui.store.tables import (
     AuditRow,
     CaseRow,
@@ -177,8 +184,29 @@ class SqlStore(PlanStoreMixin):
     # -- units of work ------------------------------------------------------------------------
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._turns, self._read() as session, session.begin():
-            yield session
+        try:
+            with self._turns, self._read() as session, session.begin():
+                yield session
+        except PermissionDenied as exc:
+            self._record_refusal(exc)
+            raise
+
+    def _record_refusal(self, exc: PermissionDenied) -> None:
+        """Write a refused attempt to the audit trail (action ``refused``, the reason in
+        ``new``, the case when the reason names one), in its own transaction: the refused
+        one was rolled back. Never raises: failing to record must not hide the refusal."""
+        if getattr(exc, "recorded", False):
+            return
+        exc.recorded = True
+        found = CRN_PATTERN.search(str(exc))
+        crn = found.group(0) if found else None
+        try:
+            with self._turns, self._write() as session, session.begin():
+                audit.append(session.connection(), [audit.Change(
+                    "refused", "access", crn or "-", crn, None, {"reason": str(exc)})],
+                    self.officer)
+        except Exception:  # noqa: BLE001 - e.g. a read-only database role: the refusal stands
+            pass
 
     def writing(self, work: Callable[[Session], T], *, retries: int = 2) -> T:
         """Run ``work(session)`` in one write transaction; retry if the database stays locked."""
@@ -189,6 +217,9 @@ class SqlStore(PlanStoreMixin):
                     result = work(session)
                 self._officer_known = True
                 return result
+            except PermissionDenied as exc:
+                self._record_refusal(exc)
+                raise
             except IntegrityError as exc:
                 raise StoreError(f"not saved: {exc.orig or exc}") from None
             except OperationalError as exc:
