@@ -40,6 +40,13 @@ def root(
 ) -> None:
     """With no command, open the app."""
     opts = options(ctx)
+    if officer is None:                 # --officer and OMTUI_OFFICER first, then the file
+        from omtui.config_file import ConfigError, load_config
+
+        try:
+            officer = load_config().officer
+        except ConfigError as exc:
+            fail(str(exc))
     opts.db, opts.officer, opts.calendar_file = db, officer, calendar
     opts.today = parse_day(today, "--today") if today else None
     if ctx.invoked_subcommand is None:
