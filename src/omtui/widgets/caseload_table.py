@@ -107,17 +107,18 @@ class CaseloadTable(ScrollView, can_focus=True):
     }
     """
 
+    # Movement keys have no id (as a DataTable's): ids are what the command palette lists.
     BINDINGS = [
         Binding("enter", "select_cursor", "Open", id="caseload.select",
                 tooltip="Open the highlighted case."),
-        Binding("up", "cursor_up", "Up", show=False),
         Binding("down", "cursor_down", "Down", show=False),
+        Binding("up", "cursor_up", "Up", show=False),
         Binding("j", "cursor_down", "Down", show=False, id="caseload.down",
                 tooltip="Move to the next case."),
         Binding("k", "cursor_up", "Up", show=False, id="caseload.up",
                 tooltip="Move to the previous case."),
-        Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
         Binding("g,ctrl+home", "scroll_top", "First", show=False, id="caseload.first",
                 tooltip="Go to the first case."),
         Binding("G,end,ctrl+end", "scroll_bottom", "Last", show=False, id="caseload.last",
@@ -151,6 +152,9 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._lines_for: tuple = ()
         self._header: Strip | None = None
         self._styles: tuple[Style, Style, Style, Style] = (Style(),) * 4
+        # (id(row), stripe) -> (row, line as drawn) for the styles, width and scroll_x below.
+        self._drawn: dict[tuple[int, int], tuple[CaseRow, Strip]] = {}
+        self._drawn_for: tuple = ()
         #: Lines formatted since the table was made (what a filter key costs; for tests/bench).
         self.formatted = 0
         #: Bumped by every change of rows; ``painted`` is its value when lines were last drawn.
@@ -214,6 +218,7 @@ class CaseloadTable(ScrollView, can_focus=True):
     def forget_lines(self) -> None:
         """Drop every formatted line (the screen calls this when the rows are made anew)."""
         self._lines = {}
+        self._drawn = {}
 
     def move_cursor(self, *, row: int, scroll: bool = True) -> None:
         """Move the cursor to a row (clamped to the rows there are) and bring it into view."""
@@ -253,16 +258,20 @@ class CaseloadTable(ScrollView, can_focus=True):
         if key != self._lines_for or len(self._lines) > MAX_CACHED:
             self._lines_for = key
             self._lines = {}
+            self._drawn = {}
             self._header = None
 
     def render_lines(self, crop):
         self._check_cache()
         self.painted = self.generation
         get = self.get_component_styles
-        self._styles = (get("caseload-table--header").rich_style,
-                        get("caseload-table--even-row").rich_style,
-                        get("caseload-table--odd-row").rich_style,
-                        self.get_component_rich_style("caseload-table--cursor"))
+        styles = (get("caseload-table--header").rich_style,
+                  get("caseload-table--even-row").rich_style,
+                  get("caseload-table--odd-row").rich_style,
+                  self.get_component_rich_style("caseload-table--cursor"))
+        drawn_for = (styles, self.size.width, self.scroll_offset.x)
+        if drawn_for != self._drawn_for or len(self._drawn) > MAX_CACHED:
+            self._drawn_for, self._drawn, self._styles = drawn_for, {}, styles
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
@@ -276,16 +285,26 @@ class CaseloadTable(ScrollView, can_focus=True):
             index = y - 1 + scroll_y
             if index >= len(self._rows):
                 return Strip.blank(width, self.rich_style)
-            strip, style = self._line(self._rows[index]), odd if index % 2 else even
+            row = self._rows[index]
+            style = odd if index % 2 else even
             if index == self._cursor:
                 style = style + cursor
                 post = Style.from_color(color=cursor.color)   # the cursor's colour wins
+            else:
+                # A row drawn before on the same stripe (backspace, scrolling back) is reused.
+                drawn = self._drawn.get((id(row), index % 2))
+                if drawn is not None and drawn[0] is row:
+                    return drawn[1]
+            strip = self._line(row)
         if scroll_x or strip.cell_length > width:
             strip = strip.crop(scroll_x, scroll_x + width)
         segments = list(Segment.apply_style(strip, style, post))
         if strip.cell_length < width:                          # the row's colour to the edge
             segments.append(Segment(" " * (width - strip.cell_length), style))
-        return Strip(segments, width)
+        line = Strip(segments, width)
+        if y and post is None:
+            self._drawn[(id(row), index % 2)] = (row, line)
+        return line
 
     def _header_strip(self) -> Strip:
         if self._header is None:
@@ -307,7 +326,8 @@ class CaseloadTable(ScrollView, can_focus=True):
         segments: list[Segment] = []
         for key, _label, width in COLUMNS[self.layout_name]:
             segments.extend(self._fit(cells[key], width))
-        return Strip(segments, self.table_width)
+        # Fewer, longer segments make every later draw of the line cheaper.
+        return Strip(Segment.simplify(segments), self.table_width)
 
     def _fit(self, cell: Text, width: int) -> list[Segment]:
         """A cell cut (with an ellipsis if it says so) or padded to its column width, with the
@@ -322,8 +342,9 @@ class CaseloadTable(ScrollView, can_focus=True):
             out.extend(cell.render(self.app.console))
         elif cell.plain:
             style = cell.style
-            out.append(Segment(cell.plain, style if isinstance(style, Style)
-                               else self.app.console.get_style(style, default=Style())))
+            style = style if isinstance(style, Style) else self.app.console.get_style(
+                style, default=Style())
+            out.append(Segment(cell.plain, style or None))   # unstyled joins its padding
         out.append(Segment(" " * (gap - left + PAD)))
         return out
 
