@@ -184,6 +184,37 @@ async def test_enter_opens_the_highlighted_case(app):
         assert isinstance(app.screen, CaseloadScreen)
 
 
+async def test_a_click_moves_the_cursor_and_a_third_click_opens_the_case(app):
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CaseloadTable)
+        third = table.shown_rows[2].crn
+        await pilot.click(CaseloadTable, offset=(3, 3))      # line 0 is the header
+        await pilot.pause()
+        assert table.current_crn == third
+        assert isinstance(app.screen, CaseloadScreen)
+        await pilot.click(CaseloadTable, offset=(3, 3))
+        await settle(pilot)
+        assert isinstance(app.screen, CaseViewScreen) and app.screen.crn == third
+
+
+async def test_the_cursor_stays_on_screen_as_it_moves(make_app, cases):
+    many = [replace(cases[i % len(cases)], crn=f"B{i:06d}") for i in range(60)]
+    app = make_app(cases=many)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CaseloadTable)
+        page = table.scrollable_content_region.height - 1
+        await pilot.press(*["down"] * (page + 3))
+        await pilot.pause()
+        assert table.cursor_row == page + 3
+        assert table.scroll_y <= table.cursor_row < table.scroll_y + page
+        assert table.current_crn in app.export_screenshot()
+        await pilot.press(*["k"] * (page + 3))
+        await pilot.pause()
+        assert table.cursor_row == 0 and table.scroll_y == 0
+
+
 async def test_narrow_terminal_hides_secondary_columns(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
