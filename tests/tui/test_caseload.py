@@ -184,7 +184,7 @@ async def test_enter_opens_the_highlighted_case(app):
         assert isinstance(app.screen, CaseloadScreen)
 
 
-async def test_a_click_moves_the_cursor_and_a_third_click_opens_the_case(app):
+async def test_a_click_moves_the_cursor_and_a_second_click_opens_the_case(app):
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         table = app.screen.query_one(CaseloadTable)
