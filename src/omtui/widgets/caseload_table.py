@@ -202,9 +202,9 @@ class CaseloadTable(ScrollView, can_focus=True):
         self._rows = list(rows)
         self.generation += 1
         self._cursor = 0
+        self._update_size()                     # first: scrolling to the cursor is bounded by it
         if current is None or not self.move_to(current):
             self.scroll_to(y=0, animate=False, immediate=True)
-        self._update_size()
         self.refresh()
 
     def move_to(self, crn: str) -> bool:
