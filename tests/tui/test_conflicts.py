@@ -195,3 +195,37 @@ async def test_a_new_objective_whose_id_the_other_officer_took_moves_to_the_next
         stored = mo.get_plan(CRN)
         assert [(o.id, o.what) for o in stored.objectives][2:] == [
             ("obj-3", "Mo's objective: attend the DV course"), ("obj-4", "Ann's new objective")]
+
+
+async def test_induction_keep_yours_saves_over_theirs_and_escape_saves_nothing(make_app, stores):
+    ann, mo = stores
+    app = make_app(store=ann)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        pilot.app.open_case(CRN)
+        await settle(pilot)
+        await pilot.press("i")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, InductionScreen)
+        theirs = InductionRecord(CRN, {"what-to-expect": ItemEntry(True, "Mo saw him")},
+                                 None, "mo")
+        mo.save_induction(theirs, expected_version=0)
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConflictModal)
+        await pilot.press("escape")                    # later: nothing saved
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        assert mo.get_induction(CRN) == theirs
+        await pilot.press("ctrl+s")                    # still stale: asked again
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ConflictModal)
+        await pilot.press("k")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+        stored = mo.get_induction(CRN)
+        assert stored == screen.record and stored != theirs
+    kept = [e for e in ann.audit_history(CRN) if e.action == "keep_mine"]
+    assert [(k.officer, k.table_name, k.old["changed_by"]) for k in kept] == [
+        ("ann", "induction_records", "mo")]
