@@ -14,7 +14,6 @@ from omtui.drafts import DraftKey, DraftStore
 from omtui.screens.conflict import ConflictModal, changed_when
 from omtui.screens.induction import InductionScreen
 from omtui.screens.objective_form import ObjectiveForm
-from omtui.screens.plan_builder import PlanBuilderScreen
 from omtui.store import open_store
 from omtui.widgets.objective_table import ObjectiveTable
 from tests.tui.test_plan_builder import _stored_plan, objective_rows, open_plan
@@ -141,7 +140,7 @@ async def test_induction_second_save_offers_the_choice(make_app, stores):
         await settle(pilot)
         screen = pilot.app.screen
         assert isinstance(screen, InductionScreen)
-        record, version = mo.get_induction_versioned(CRN)
+        _, version = mo.get_induction_versioned(CRN)
         mo.save_induction(InductionRecord(CRN, {"what-to-expect": ItemEntry(True, "Mo saw him")},
                                           None, "mo"), expected_version=version)
         at = [e for e in mo.audit_history(CRN) if e.officer == "mo"][-1].at

@@ -46,7 +46,6 @@ from omtui.domain.induction import (
 from omtui.drafts import Draft, DraftKey
 from omtui.messages import CaseChanged
 from omtui.screens.conflict import ConflictModal
-from omtui.services import ConflictError
 from omtui.screens.draft_prompt import (
     FormAutosave,
     draft_store_for,
@@ -54,6 +53,7 @@ from omtui.screens.draft_prompt import (
     offer_draft,
     officer_of,
 )
+from omtui.services import ConflictError
 from omtui.widgets.checklist import ChecklistView
 from omtui.widgets.text import StatusStyles, literal, long_date
 

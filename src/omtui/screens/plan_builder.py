@@ -41,11 +41,15 @@ from omtui.domain.plan import (
     plan_completed_event,
     plan_gaps,
 )
-from omtui.services import ConflictError
 from omtui.drafts import Draft, DraftError, DraftInfo, DraftKey, DraftStore
 from omtui.messages import CaseChanged
 from omtui.screens.conflict import ConflictModal
-from omtui.screens.draft_prompt import ConfirmModal, draft_store_for, offer_draft, officer_of
+from omtui.screens.draft_prompt import (
+    ConfirmModal,
+    draft_store_for,
+    offer_draft,
+    officer_of,
+)
 from omtui.screens.objective_form import (
     FormContext,
     ObjectiveForm,
@@ -54,6 +58,7 @@ from omtui.screens.objective_form import (
     details_form_key,
     objective_form_key,
 )
+from omtui.services import ConflictError
 from omtui.widgets.due_table import DueTable
 from omtui.widgets.gap_list import GapList
 from omtui.widgets.objective_table import ObjectiveTable, links_of

@@ -205,7 +205,7 @@ class SqlStore(PlanStoreMixin):
                 audit.append(session.connection(), [audit.Change(
                     "refused", "access", crn or "-", crn, None, {"reason": str(exc)})],
                     self.officer)
-        except Exception:  # noqa: BLE001 - e.g. a read-only database role: the refusal stands
+        except Exception:  # noqa: BLE001, S110 - e.g. a read-only role: the refusal stands
             pass
 
     def writing(self, work: Callable[[Session], T], *, retries: int = 2) -> T:
