@@ -162,9 +162,30 @@ def _row_key(item) -> str:
     return f"{_URGENCY[item.status]}{item.due.isoformat()}{item.rule}"
 
 
-def _rows(lo: int, hi: int) -> list[tuple[str, Any]]:
-    """Due items of cases[lo:hi] as (sort key, payload): a JSON text or a table row (plain
-    strings, the status by its value), sorted."""
+#: Separates the cells of a table row in its payload string (see :func:`table_cells`).
+CELL_SEP = "\x00"
+_CELLS = 7
+
+
+def _table_row(*cells: str) -> str:
+    """A table row as one string: a worker sends one string per row back to the parent, which
+    costs a fraction of a tuple of seven (pickling, unpickling, memory). The case format and
+    the store refuse NUL in text; should one turn up anyway it is shown as U+FFFD."""
+    row = CELL_SEP.join(cells)
+    if row.count(CELL_SEP) != _CELLS - 1:
+        row = CELL_SEP.join(c.replace(CELL_SEP, "\ufffd") for c in cells)
+    return row
+
+
+def table_cells(payload: str) -> list[str]:
+    """The cells of a table row made by :func:`due_rows`: status value, due date, CRN, name,
+    what, source, day 0."""
+    return payload.split(CELL_SEP)
+
+
+def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
+    """Due items of cases[lo:hi] as (sort key, payload), sorted: the payload is a JSON text,
+    or a table row as one string (:func:`table_cells` splits it)."""
     from omtui.domain.agenda import case_agenda
     from omtui.domain.calendar import CalendarError
 
@@ -172,7 +193,7 @@ def _rows(lo: int, hi: int) -> list[tuple[str, Any]]:
     cases, today, calendar, book = job["cases"], job["today"], job["calendar"], job["book"]
     as_json, open_only = job["as_json"], job["open_only"]
     writer = JsonWriter()
-    out: list[tuple[tuple, Any]] = []
+    out: list[tuple[str, str]] = []
     for case in cases[lo:hi]:
         try:
             items = case_agenda(case, today, calendar, book)
@@ -188,9 +209,9 @@ def _rows(lo: int, hi: int) -> list[tuple[str, Any]]:
             else:
                 late = f" ({item.late_by} wd late)" if item.late_by else ""
                 done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
-                out.append((key, (item.status._value_, item.due.isoformat(), item.crn, case.name,
-                                  item.title + done, item.source,
-                                  f"{item.day0.isoformat()} {item.day0_label}")))
+                out.append((key, _table_row(
+                    item.status._value_, item.due.isoformat(), item.crn, case.name,
+                    item.title + done, item.source, f"{item.day0.isoformat()} {item.day0_label}")))
     out.sort(key=_first)     # stable: a worker's rows come back as one sorted run
     return out
 
@@ -198,7 +219,7 @@ def _rows(lo: int, hi: int) -> list[tuple[str, Any]]:
 _first = itemgetter(0)
 
 
-def _worker_rows(bounds: tuple[int, int]) -> list[tuple[str, Any]]:
+def _worker_rows(bounds: tuple[int, int]) -> list[tuple[str, str]]:
     import gc
 
     gc.freeze()                # the inherited caseload is never collected: leave it alone
@@ -206,10 +227,11 @@ def _worker_rows(bounds: tuple[int, int]) -> list[tuple[str, Any]]:
 
 
 def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
-             open_only: bool = False, jobs: int | None = None) -> list[tuple[str, Any]]:
+             open_only: bool = False, jobs: int | None = None) -> list[tuple[str, str]]:
     """Every due item of every case as (sort key, payload), sorted overdue first, then by due
-    date and rule (the key is a string that sorts that way); a table row's status is the
-    :class:`~omtui.domain.due.Status` value.
+    date and rule (the key is a string that sorts that way). The payload is the item's JSON
+    text, or its table row as one string: :func:`table_cells` gives the cells, the status
+    first (a :class:`~omtui.domain.due.Status` value).
 
     Big caseloads are split across worker processes (forked, so the cases are not copied);
     ``jobs=1`` or a platform without fork does it all here. Problems come back as rows with
@@ -275,7 +297,7 @@ def _print_due_table(rows: list, cases_count: int) -> None:
                     ("Day 0", {"max_width": 30})):
         table.add_column(col, **kw)
     counts: dict[str, int] = {}
-    for value, due, crn, name, what, source, day0 in rows:
+    for value, due, crn, name, what, source, day0 in map(table_cells, rows):
         counts[value] = counts.get(value, 0) + 1
         table.add_row(_status_text(Status(value)), Text(due), Text(crn), Text(name), Text(what),
                       Text(source), Text(day0))
