@@ -436,10 +436,12 @@ class OfficeStore(SqlStore):
 
     # -- team views -----------------------------------------------------------------------
     def _team_scope(self, conn: sa.Connection, team: str | None
-                    ) -> tuple[str, list[str], dict[str, str], dict[str, int], int]:
+                    ) -> tuple[str, list[str], dict[str, str], dict[str, int], dict[int, int],
+                               int]:
         """Check the officer may see ``team`` (default: their own); return the team's name,
         its officers' labels, each of its cases' owner label by CRN (unallocated cases under
-        ``"(not allocated)"``), case ids by CRN, and how many cases the database holds."""
+        ``"(not allocated)"``), case ids by CRN, case versions by id, and how many cases the
+        database holds."""
         access = self.access(conn)
         me = access.me
         if not access.sole:
@@ -460,9 +462,11 @@ class OfficeStore(SqlStore):
                 labels[n] = o.label()
         owner: dict[str, str] = {}
         ids: dict[str, int] = {}
+        versions: dict[int, int] = {}
         every = 0
-        for case_id, crn, om in conn.execute(sa.select(CASES.c.id, CASES.c.crn, CASES.c.om)
-                                             .order_by(CASES.c.crn)):
+        for case_id, crn, om, version in conn.execute(
+                sa.select(CASES.c.id, CASES.c.crn, CASES.c.om, CASES.c.version)
+                .order_by(CASES.c.crn)):
             every += 1
             folded = (om or "").strip().casefold()
             if folded in labels:
@@ -472,14 +476,15 @@ class OfficeStore(SqlStore):
             else:
                 continue
             ids[crn] = case_id
-        return team, [o.label() for o in directory.members(team)], owner, ids, every
+            versions[case_id] = version
+        return team, [o.label() for o in directory.members(team)], owner, ids, versions, every
 
     def team_cases(self, team: str | None = None) -> tuple[str, dict[str, list[Case]]]:
         """The cases of ``team`` (default: the officer's own) grouped by officer label;
         unallocated cases under ``"(not allocated)"`` for the manager's own team."""
         with self.reading() as s:
             conn = s.connection()
-            team, members, owner, _ids, every = self._team_scope(conn, team)
+            team, members, owner, _ids, _versions, every = self._team_scope(conn, team)
             crns = list(owner)
             if len(crns) * 2 > every:        # most of the database: one scan is faster
                 cases = [c for c in self._load(conn) if c.crn in owner]
@@ -508,11 +513,9 @@ class OfficeStore(SqlStore):
             book = default_packs()
         with self.reading() as s:
             conn = s.connection()
-            name, members, owner, ids, every = self._team_scope(conn, team)
-            if len(ids) * 2 > every:
-                found = summary.read_fresh(conn, None, today, calendar, book)
-            else:
-                found = summary.read_fresh(conn, list(ids.values()), today, calendar, book)
+            name, members, owner, ids, versions, every = self._team_scope(conn, team)
+            found = summary.read_fresh(conn, versions, today, calendar, book,
+                                       scan=len(ids) * 2 > every)
         missing = [crn for crn, case_id in ids.items() if case_id not in found]
         self.last_due_stats = {"cases": len(ids), "fresh": len(ids) - len(missing),
                                "computed": len(missing), "workers": 0, "stored": 0}
@@ -546,9 +549,11 @@ class OfficeStore(SqlStore):
             access = self.access(conn)
             if not access.sole:
                 access.check(Action.MANAGE)
-            crns = {r[0]: r[1] for r in conn.execute(
-                sa.select(CASES.c.id, CASES.c.crn).order_by(CASES.c.id))}
-            found = summary.read_fresh(conn, None, today, calendar, book)
+            crns, versions = {}, {}
+            for case_id, crn, version in conn.execute(
+                    sa.select(CASES.c.id, CASES.c.crn, CASES.c.version).order_by(CASES.c.id)):
+                crns[case_id], versions[case_id] = crn, version
+            found = summary.read_fresh(conn, versions, today, calendar, book, scan=True)
         missing = [crn for case_id, crn in crns.items() if case_id not in found]
         stats = {"cases": len(crns), "fresh": len(crns) - len(missing),
                  "computed": len(missing), "stored": 0, "pruned": 0, "workers": 0}

@@ -46,7 +46,13 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from omtui.domain.calendar import CalendarError, SkippedDay, Trace, Unit, WorkingCalendar
+from omtui.domain.calendar import (
+    CalendarError,
+    SkippedDay,
+    Trace,
+    Unit,
+    WorkingCalendar,
+)
 from omtui.domain.case import Case
 from omtui.domain.due import DueItem, Status
 from omtui.store.tables import AuditHeadRow, AuditRow, CaseRow, DueSummaryRow
@@ -215,26 +221,32 @@ def audit_head(conn: sa.Connection) -> int:
     return conn.execute(sa.select(HEAD.c.last_seq).where(HEAD.c.id == 1)).scalar() or 0
 
 
-def read_fresh(conn: sa.Connection, case_ids: Sequence[int] | None, today: date,
-               calendar: WorkingCalendar, book: Any) -> dict[int, Summary]:
-    """The summaries still valid for ``today`` with this book and calendar, by case id
-    (``case_ids=None``: every case). One query (a join on the case's version) per chunk."""
+def read_fresh(conn: sa.Connection, versions: dict[int, int], today: date,
+               calendar: WorkingCalendar, book: Any, *, scan: bool = False
+               ) -> dict[int, Summary]:
+    """The summaries still valid for ``today`` with this book and calendar, by case id, of
+    the cases in ``versions`` (case id -> the case's current version; a summary of another
+    version is stale). ``scan``: read the whole table once (most cases wanted) instead of
+    chunks of ids. One table, no join: the plan cannot go wrong on fresh, unanalysed rows."""
     book_fp, cal_fp = book_fingerprint(book), calendar_fingerprint(calendar, today)
-    cols = (SUMMARIES.c.case_id, CASES.c.crn, SUMMARIES.c.overdue, SUMMARIES.c.due_soon,
-            SUMMARIES.c.due, SUMMARIES.c.error, SUMMARIES.c.overdue_items)
-    base = (sa.select(*cols).join(CASES, CASES.c.id == SUMMARIES.c.case_id)
-            .where(SUMMARIES.c.as_of == today, SUMMARIES.c.book == book_fp,
-                   SUMMARIES.c.calendar == cal_fp, SUMMARIES.c.case_version == CASES.c.version))
+    cols = (SUMMARIES.c.case_id, SUMMARIES.c.case_version, SUMMARIES.c.overdue,
+            SUMMARIES.c.due_soon, SUMMARIES.c.due, SUMMARIES.c.error, SUMMARIES.c.overdue_items)
+    base = sa.select(*cols).where(SUMMARIES.c.as_of == today, SUMMARIES.c.book == book_fp,
+                                  SUMMARIES.c.calendar == cal_fp)
     rows: list[Any] = []
-    if case_ids is None:
+    if scan:
         rows = conn.execute(base.order_by(SUMMARIES.c.case_id)).all()
     else:
-        for start in range(0, len(case_ids), CHUNK):
-            chunk = case_ids[start:start + CHUNK]
-            rows.extend(conn.execute(base.where(SUMMARIES.c.case_id.in_(chunk))
-                                     .order_by(SUMMARIES.c.case_id)))
-    return {r[0]: Summary(r[0], r[1], r[2], r[3], r[4], r[5], decode_items(r[6], calendar))
-            for r in rows}
+        ids = sorted(versions)
+        for start in range(0, len(ids), CHUNK):
+            rows.extend(conn.execute(base.where(SUMMARIES.c.case_id.in_(ids[start:start + CHUNK]))
+                                     .order_by(SUMMARIES.c.case_id)).all())
+    out = {}
+    for case_id, version, overdue, due_soon, due, error, items in rows:
+        if versions.get(case_id) == version:
+            out[case_id] = Summary(case_id, "", overdue, due_soon, due, error,
+                                   decode_items(items, calendar))
+    return out
 
 
 # -- computing ------------------------------------------------------------------------------------
@@ -429,6 +441,8 @@ def write_back(conn: sa.Connection, computed: Computed) -> int:
 
     for start in range(0, len(rows), 5000):
         _bulk_insert(conn, SUMMARIES, rows[start:start + 5000])
+    if len(rows) >= 1000:
+        analyse(conn)
     return len(rows)
 
 
@@ -442,6 +456,12 @@ def mark_stale(conn: sa.Connection, case_ids: Iterable[int]) -> None:
 def prune(conn: sa.Connection, today: date) -> int:
     """Delete summaries computed for days before ``today`` (never valid again)."""
     return conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.as_of < today)).rowcount or 0
+
+
+def analyse(conn: sa.Connection) -> None:
+    """Refresh the planner's statistics of the table after a bulk write (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE due_summaries")
 
 
 # -- the write hook -------------------------------------------------------------------------------
@@ -472,6 +492,19 @@ def install(session_class: type[Session]) -> None:
     event.listen(session_class, "after_flush", _after_flush)
 
 
-__all__ = ["Summary", "Computed", "book_fingerprint", "calendar_fingerprint", "evaluate",
-           "read_fresh", "compute", "write_back", "mark_stale", "prune", "install",
-           "encode_items", "decode_items", "default_workers"]
+__all__ = [
+    "Computed",
+    "Summary",
+    "book_fingerprint",
+    "calendar_fingerprint",
+    "compute",
+    "decode_items",
+    "default_workers",
+    "encode_items",
+    "evaluate",
+    "install",
+    "mark_stale",
+    "prune",
+    "read_fresh",
+    "write_back",
+]
