@@ -156,12 +156,6 @@ class JsonWriter:
 PROBLEM_KEY = ""
 
 
-def _row_key(item) -> str:
-    """``item.sort_key()`` as one string that sorts the same way (urgency is one digit, the
-    ISO date is fixed width): cheap to send back from a worker and to sort."""
-    return f"{_URGENCY[item.status]}{item.due.isoformat()}{item.rule}"
-
-
 #: Separates the cells of a table row in its payload string (see :func:`table_cells`).
 CELL_SEP = "\x00"
 _CELLS = 7
@@ -185,8 +179,10 @@ def table_cells(payload: str) -> list[str]:
 
 def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
     """Due items of cases[lo:hi] as (sort key, payload), sorted: the payload is a JSON text,
-    or a table row as one string (:func:`table_cells` splits it)."""
-    from omtui.domain.agenda import case_agenda
+    or a table row as one string (:func:`table_cells` splits it). The key is
+    ``item.sort_key()`` as one string that sorts the same way (urgency is one digit, the ISO
+    date is fixed width): cheap to send back from a worker and to sort."""
+    from omtui.domain.agenda import case_items
     from omtui.domain.calendar import CalendarError
 
     job = _JOB
@@ -196,21 +192,22 @@ def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for case in cases[lo:hi]:
         try:
-            items = case_agenda(case, today, calendar, book)
+            items = case_items(case, today, calendar, book)   # sorted with the rest below
         except CalendarError as exc:     # a count out of the calendar's range
             out.append((PROBLEM_KEY, f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
             continue
         for item in items:
             if open_only and not item.is_open:
                 continue
-            key = _row_key(item)
+            due = item.due.isoformat()
+            key = f"{_URGENCY[item.status]}{due}{item.rule}"    # sorts as item.sort_key()
             if as_json:
                 out.append((key, writer.text(item)))
             else:
                 late = f" ({item.late_by} wd late)" if item.late_by else ""
                 done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
                 out.append((key, _table_row(
-                    item.status._value_, item.due.isoformat(), item.crn, case.name,
+                    item.status._value_, due, item.crn, case.name,
                     item.title + done, item.source, f"{item.day0.isoformat()} {item.day0_label}")))
     out.sort(key=_first)     # stable: a worker's rows come back as one sorted run
     return out

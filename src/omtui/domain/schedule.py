@@ -19,6 +19,7 @@ import dataclasses
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from typing import Any
 
@@ -62,6 +63,10 @@ class Phase:
         return None if self.for_weeks is None else self.for_weeks // self.every_weeks
 
     def describe(self) -> str:
+        return self._description
+
+    @cached_property
+    def _description(self) -> str:       # made once: every period of every case shows it
         every = "week" if self.every_weeks == 1 else f"{self.every_weeks} weeks"
         n = "1 contact" if self.contacts == 1 else f"{self.contacts} contacts"
         span = f" for {self.for_weeks} weeks" if self.for_weeks is not None else ""
@@ -155,6 +160,19 @@ class ContactLevels:
                                   _posint(b.get("every_months"), "benchmark.every_months"))
         return cls(pack_id, title, effective, applies_source, supervised, requirement, always,
                    achieved, arranged, tuple(levels), benchmark)
+
+    @cached_property
+    def achieved_text(self) -> str:
+        """The outcomes that count as a contact, e.g. ``attended``, for "satisfied by"."""
+        return " or ".join(sorted(o.value for o in self.achieved_outcomes))
+
+    def has_schedule(self, case: Case) -> bool:
+        """``applies_to(case)[0]`` without the reason (the due list does not show it)."""
+        order = case.order_type
+        if order in self.always_order_types:
+            return True
+        return (order in self.supervised_order_types
+                and self.supervision_requirement in case.requirements)
 
     def level_for(self, case: Case) -> Level | None:
         """The first level, in pack order, whose condition matches the case."""
@@ -655,8 +673,7 @@ def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
         source=ev.level.source, day0=p.start, day0_label=label, due=p.end,
         status=status_for(p.end, done_on, today, calendar),
         trace=lambda: _period_trace(p, calendar),     # made when explained (due is p.end)
-        satisfied_by=(f"{p.required} contact(s) with outcome "
-                      f"{' or '.join(sorted(o.value for o in ev.levels.achieved_outcomes))} "
+        satisfied_by=(f"{p.required} contact(s) with outcome {ev.levels.achieved_text} "
                       f"from {p.start.isoformat()} to {p.end.isoformat()}"),
         done_on=done_on, kind="contact",
         notes=(f"achieved {p.achieved} of {p.required}",))
@@ -667,7 +684,7 @@ def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
     """Contact due items (kind="contact"): the last complete period when it fell short
     (overdue), the current period, and the next one when the current is already met.
     Nothing while the schedule is suspended by an open suspension."""
-    if not levels.applies_to(case)[0] or levels.level_for(case) is None:
+    if not levels.has_schedule(case) or levels.level_for(case) is None:
         return []                       # no schedule: nothing more to work out
     ev = _Evaluator(case, today, levels)
     if not ev.applies or ev.level is None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from omtui.domain.calendar import CalendarError, Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, Event, EventType, OrderType
-from omtui.domain.due import DueItem, status_for
+from omtui.domain.due import DueItem, Status, status_for
 from omtui.domain.rules.model import Anchor, EventPattern, Rule, RuleBook, RuleVersions
 
 
@@ -212,12 +212,14 @@ _WORKING_DAYS = Unit.WORKING_DAYS
 class _Memo:
     """Due dates and traces of one calendar, shared by every case (dates repeat a lot)."""
 
-    __slots__ = ("calendar", "traces", "dates")
+    __slots__ = ("calendar", "traces", "dates", "checked", "statuses")
 
     def __init__(self, calendar: WorkingCalendar):
         self.calendar = calendar
         self.traces: dict[tuple[date, int, Unit], Trace] = {}
         self.dates: dict[tuple[date, int, Unit], date] = {}
+        self.checked: dict[tuple[date, int, Unit], date] = {}
+        self.statuses: dict[tuple[date, date], Status] = {}
 
     def trace(self, day0: date, n: int, unit: Unit) -> Trace:
         key = (day0, n, unit)
@@ -235,6 +237,33 @@ class _Memo:
             if len(self.dates) >= _MAX_MEMO:
                 self.dates.clear()
             found = self.dates[key] = self.calendar.add(day0, n, unit)
+        return found
+
+
+    def due(self, day0: date, n: int, unit: Unit) -> date:
+        """``add``, with the check ``calendar.explain`` makes after the count (day 0, or a
+        calendar-time due date, inside the calendar), so that what raises is unchanged."""
+        key = (day0, n, unit)
+        found = self.checked.get(key)
+        if found is None:
+            found = self.add(day0, n, unit)
+            self.calendar.is_working_day(day0 if unit is _WORKING_DAYS else found)
+            if len(self.checked) >= _MAX_MEMO:
+                self.checked.clear()
+            self.checked[key] = found
+        return found
+
+    def status(self, due: date, done_on: date | None, today: date) -> Status:
+        """``status_for(due, done_on, today, calendar)``; the working-day count to an open
+        item's due date is the same for every case with that due date."""
+        if done_on is not None and done_on <= today:
+            return Status.DONE
+        key = (due, today)
+        found = self.statuses.get(key)
+        if found is None:
+            if len(self.statuses) >= _MAX_MEMO:
+                self.statuses.clear()
+            found = self.statuses[key] = status_for(due, None, today, self.calendar)
         return found
 
 
@@ -300,8 +329,7 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
     try:
         # the due date now; the day-by-day trace when the item is explained. The checks are
         # the ones calendar.explain makes after the count, so what raises here is unchanged.
-        due = memo.add(day0, n, unit)
-        calendar.is_working_day(day0 if unit is _WORKING_DAYS else due)
+        due = memo.due(day0, n, unit)
         window_day = (memo.add(day0, rule.window_start.n, rule.window_start.unit)
                       if rule.window_start else None)
     except CalendarError as exc:
@@ -346,7 +374,7 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
             late_by = calendar.working_days_between(due, done_on) or None
         except CalendarError:
             late_by = None
-    status = status_for(due, done_on, today, calendar)
+    status = memo.status(due, done_on, today)
     item = DueItem(
         crn=case.crn, rule=rule.id, title=rule.title, source=rule.source, day0=day0,
         day0_label=label, due=due, status=status, trace=trace,
