@@ -90,3 +90,16 @@ def test_every_item_explains_itself(fixed_cal):
     assert any("2026-12-28 Mon  skipped: Boxing Day (observed)" in l for l in lines)
     assert any(l.startswith("due: 2026-12-29 (Tuesday)") for l in lines)
     assert "done: 2027-01-04, 3 working day(s) late" in lines
+
+
+def test_case_items_are_the_agenda_before_sorting(fixed_cal):
+    from omtui.domain.agenda import case_items, sort_items
+    from omtui.domain.due import DueItem
+
+    case = make(sentence_date="2026-09-01",
+                events=[{"type": "contact", "date": "2026-10-05", "outcome": "ftc"}])
+    today, book = date(2026, 11, 23), default_packs()
+    items = case_items(case, today, fixed_cal, book)
+    assert sort_items(items) == case_agenda(case, today, fixed_cal, book)
+    assert {i.kind for i in items} >= {"rule", "enforcement"}
+    assert sorted(items, key=DueItem.sort_key) == case_agenda(case, today, fixed_cal, book)

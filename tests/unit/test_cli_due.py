@@ -215,3 +215,35 @@ def test_due_never_creates_a_database(tmp_path):
     assert r.exit_code != 0 and "Traceback" not in r.output
     assert len(r.stderr.strip().splitlines()) == 1
     assert not missing.exists()
+
+
+def test_table_rows_are_one_string_per_row_and_split_back_into_seven_cells():
+    from omtui.cmd.rules import _table_row, table_cells
+
+    cells = ("overdue", "2026-11-20", "X123456", "[bold]Anna[/bold] Ñúñez", "Plan", "NS 2b.3",
+             "2026-11-01 sentence")
+    assert table_cells(_table_row(*cells)) == list(cells)
+    # text with the separator in it cannot shift the columns: it is shown as U+FFFD
+    odd = ("due", "2026-12-01", "X123456", "Nul\x00Name", "Plan", "NS", "2026-11-01 sentence")
+    got = table_cells(_table_row(*odd))
+    assert len(got) == 7 and got[3] == "Nul\ufffdName" and got[4:] == list(odd[4:])
+
+
+def test_plain_rows_from_workers_match_one_process_row_for_row(fixed_cal):
+    from datetime import date
+
+    from omtui.cmd.rules import due_rows, table_cells
+    from omtui.domain.agenda import case_agenda
+    from omtui.domain.caseformat import parse_caseload
+    from omtui.rulepacks import default_packs
+
+    cases = parse_caseload(json.loads(Path(MIXED).read_text("utf-8"))).cases
+    today, book = date(2026, 11, 23), default_packs()
+    one = due_rows(cases, today, fixed_cal, book, as_json=False, jobs=1)
+    two = due_rows(cases, today, fixed_cal, book, as_json=False, jobs=2)
+    assert one == two and len(one) > 20
+    # every item of every case, overdue first then by due date; the cells say what the item says
+    items = sorted((i for c in cases for i in case_agenda(c, today, fixed_cal, book)),
+                   key=lambda i: i.sort_key())
+    assert [table_cells(p)[:3] for _, p in one] == [
+        [i.status.value, i.due.isoformat(), i.crn] for i in items]
