@@ -245,9 +245,8 @@ def test_refresh_due_stores_every_case_and_prunes_older_days(store_url):
         assert s.refresh_due(TODAY, CAL)["computed"] == 0
         s.team_due(TODAY, CAL)
         assert s.last_due_stats["computed"] == 0
-    with open_store(store_url, officer="om0") as s:
-        with pytest.raises(PermissionDenied):
-            s.refresh_due(TODAY, CAL)
+    with open_store(store_url, officer="om0") as s, pytest.raises(PermissionDenied):
+        s.refresh_due(TODAY, CAL)
 
 
 def test_summaries_are_not_case_data(store_url):
@@ -279,3 +278,22 @@ def test_cli_team_refresh_due(tmp_path):
     assert data["cases"] == 6 and data["computed"] == 0 and data["fresh"] == 6
     refused = cli("--db", db, "--officer", "om1", "team", "refresh-due")
     assert refused.exit_code != 0 and "Traceback" not in refused.stderr
+
+
+def test_item_encoding_keeps_traces_the_calendar_cannot_rebuild():
+    """An item whose trace came from elsewhere (another calendar, added notes) is stored in
+    full; one the calendar rebuilds is stored as day 0, n and unit (plus any added notes)."""
+    from omtui.domain.calendar import Unit
+    from omtui.domain.due import DueItem
+
+    other = fixed_calendar({date(2026, 11, 24): "office closed"}, name="other")
+    plain = CAL.explain(date(2026, 11, 2), 10, Unit.WORKING_DAYS)
+    noted = replace(plain, notes=(*plain.notes, "contact period 3"))
+    foreign = other.explain(date(2026, 11, 20), 5, Unit.WORKING_DAYS)
+    items = [DueItem("A000001", f"r{i}", "Title [bold]", "NS 2b.1", t.start, "sentence", t.due,
+                     Status.OVERDUE, t, "a thing done", None, None, "rule", ("n",))
+             for i, t in enumerate((plain, noted, foreign))]
+    text = summary.encode_items(items, CAL)
+    back = summary.decode_items(text, CAL)
+    assert [i.to_dict() for i in back] == [i.to_dict() for i in items]
+    assert text.count('"full":true') == 1

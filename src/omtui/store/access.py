@@ -181,6 +181,9 @@ class OfficeStore(SqlStore):
             officer = _server_user(engine)
         super().__init__(engine, target, officer)
         self._write.configure(info={"officer": self.officer, "office_guard": self.officer})
+        #: What the last ``team_due`` did: cases, fresh (summaries read), computed, workers,
+        #: stored (summaries written back).
+        self.last_due_stats: dict[str, int] = {}
         #: Office mode when the store was opened (for screens, which must not query on the UI
         #: thread); the store's own checks always read the database.
         try:

@@ -127,7 +127,7 @@ class Summary:
     """What the team due list needs of one case as of one day."""
 
     case_id: int
-    crn: str
+    crn: str                       # "" when read back (the caller knows the case's CRN)
     overdue: int
     due_soon: int
     due: int
