@@ -415,13 +415,18 @@ def calendar_ready(calendar: WorkingCalendar, today: date) -> None:
     calendar_fingerprint(calendar, today)
 
 
+#: Audit actions that change nothing: reads, look-ups, refused attempts.
+NOT_CHANGES = ("read", "lookup", "refused")
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 def changed_since(conn: sa.Connection, since_seq: int) -> set[str]:
-    """CRNs with a change (not a read or look-up) audited after ``since_seq``."""
+    """CRNs with a change (not a read, look-up or refused attempt) audited after
+    ``since_seq``."""
     return set(conn.execute(sa.select(AUDIT.c.crn).where(
         AUDIT.c.seq > since_seq, AUDIT.c.crn.is_not(None),
-        AUDIT.c.action.not_in(("read", "lookup"))).order_by(AUDIT.c.seq)).scalars())
+        AUDIT.c.action.not_in(NOT_CHANGES)).order_by(AUDIT.c.seq)).scalars())
 
 
 def write_back(conn: sa.Connection, computed: Computed) -> int:
