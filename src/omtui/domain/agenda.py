@@ -11,9 +11,10 @@ is loaded through :mod:`omtui.rulepacks` (the only place files are read).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date
 
-from omtui.domain.calendar import WorkingCalendar
+from omtui.domain.calendar import CalendarRangeError, WorkingCalendar
 from omtui.domain.case import Case
 from omtui.domain.due import DueItem
 from omtui.domain.rules.evaluate import CaseView, RuleDecision, evaluate_rules, explain_rules
@@ -35,8 +36,27 @@ def sort_items(items: list[DueItem]) -> list[DueItem]:
     return sorted(items, key=DueItem.sort_key)
 
 
+@contextmanager
+def _dates_in_range():
+    """A date at the very end of what Python holds (9999-12-31 typed for "open-ended") leaves
+    no room to count past it: one clear, per-case CalendarRangeError, as for any date out of
+    range, instead of Python's OverflowError."""
+    try:
+        yield
+    except OverflowError:
+        raise CalendarRangeError(
+            "a date near 9999-12-31 leaves no room to count past it; record the "
+            "real date (an open-ended suspension has no 'until')") from None
+
+
 def _policy_items(case: Case, today: date, calendar: WorkingCalendar,
                   book: RuleBook) -> list[DueItem]:
+    with _dates_in_range():
+        return _schedule_and_enforcement(case, today, calendar, book)
+
+
+def _schedule_and_enforcement(case: Case, today: date, calendar: WorkingCalendar,
+                              book: RuleBook) -> list[DueItem]:
     items: list[DueItem] = []
     if book.contact_levels is not None:
         from omtui.domain.schedule import contact_due_items
@@ -54,7 +74,8 @@ def case_items(case: Case, today: date, calendar: WorkingCalendar,
     """:func:`case_agenda` not sorted: for a caller that sorts many cases' items together
     (a stable sort by :meth:`DueItem.sort_key` of these gives the same order)."""
     book = _book(packs)
-    items = evaluate_rules(case, today, calendar, book, CaseView(case, today))
+    with _dates_in_range():
+        items = evaluate_rules(case, today, calendar, book, CaseView(case, today))
     items.extend(_policy_items(case, today, calendar, book))
     return items
 
@@ -73,7 +94,8 @@ def explain_case(case: Case, today: date, calendar: WorkingCalendar,
     decision carrying its item.
     """
     book = _book(packs)
-    decisions = explain_rules(case, today, calendar, book, CaseView(case, today))
+    with _dates_in_range():
+        decisions = explain_rules(case, today, calendar, book, CaseView(case, today))
     for item in _policy_items(case, today, calendar, book):
         decisions.append(RuleDecision(item.rule, item.title, item.source, True,
                                       f"{item.kind}: due {item.due.isoformat()}: "
@@ -87,6 +109,5 @@ def caseload_agenda(cases: list[Case], today: date, calendar: WorkingCalendar,
     book = _book(packs)
     items: list[DueItem] = []
     for case in cases:
-        items.extend(evaluate_rules(case, today, calendar, book, CaseView(case, today)))
-        items.extend(_policy_items(case, today, calendar, book))
+        items.extend(case_items(case, today, calendar, book))
     return sort_items(items)
