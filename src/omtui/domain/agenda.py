@@ -49,23 +49,26 @@ def _dates_in_range():
             "real date (an open-ended suspension has no 'until')") from None
 
 
-def _policy_items(case: Case, today: date, calendar: WorkingCalendar,
-                  book: RuleBook) -> list[DueItem]:
+def _policy_items(view: CaseView, calendar: WorkingCalendar, book: RuleBook) -> list[DueItem]:
     with _dates_in_range():
-        return _schedule_and_enforcement(case, today, calendar, book)
+        return _schedule_and_enforcement(view, calendar, book)
 
 
-def _schedule_and_enforcement(case: Case, today: date, calendar: WorkingCalendar,
+def _schedule_and_enforcement(view: CaseView, calendar: WorkingCalendar,
                               book: RuleBook) -> list[DueItem]:
+    """The contact-schedule and enforcement items, from the events the rules indexed."""
+    case, today = view.case, view.today
     items: list[DueItem] = []
     if book.contact_levels is not None:
         from omtui.domain.schedule import contact_due_items
 
-        items.extend(contact_due_items(case, today, calendar, book.contact_levels))
+        items.extend(contact_due_items(case, today, calendar, book.contact_levels,
+                                       view.by_type))
     if book.enforcement is not None:
         from omtui.domain.enforcement import enforcement_due_items
 
-        items.extend(enforcement_due_items(case, today, calendar, book.enforcement))
+        items.extend(enforcement_due_items(case, today, calendar, book.enforcement,
+                                           view.by_type))
     return items
 
 
@@ -75,8 +78,9 @@ def case_items(case: Case, today: date, calendar: WorkingCalendar,
     (a stable sort by :meth:`DueItem.sort_key` of these gives the same order)."""
     book = _book(packs)
     with _dates_in_range():
-        items = evaluate_rules(case, today, calendar, book, CaseView(case, today))
-    items.extend(_policy_items(case, today, calendar, book))
+        view = CaseView(case, today)
+        items = evaluate_rules(case, today, calendar, book, view)
+    items.extend(_policy_items(view, calendar, book))
     return items
 
 
@@ -95,8 +99,9 @@ def explain_case(case: Case, today: date, calendar: WorkingCalendar,
     """
     book = _book(packs)
     with _dates_in_range():
-        decisions = explain_rules(case, today, calendar, book, CaseView(case, today))
-    for item in _policy_items(case, today, calendar, book):
+        view = CaseView(case, today)
+        decisions = explain_rules(case, today, calendar, book, view)
+    for item in _policy_items(view, calendar, book):
         decisions.append(RuleDecision(item.rule, item.title, item.source, True,
                                       f"{item.kind}: due {item.due.isoformat()}: "
                                       f"{item.status.label}", item, item.kind))

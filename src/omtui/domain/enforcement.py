@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import calendar as _months
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
-from operator import attrgetter
 from typing import Any
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
-from omtui.domain.due import DueItem, status_for
+from omtui.domain.due import DueItem, Status
 from omtui.domain.packfields import PackFieldError, PackFields
+from omtui.domain.rules.evaluate import events_by_type, memo_for
 
 #: Extra field on an explanation event: the extenuating circumstances that let a late
 #: explanation (after the clock) be accepted.
@@ -357,46 +357,74 @@ def enforcement_state(case: Case, today: date, calendar: WorkingCalendar,
                       policy: EnforcementPolicy) -> EnforcementState:
     """Every failure to comply with its clock, decision and next action, the warnings that
     drive it, and the due items (what the enforcement screen shows)."""
-    return _evaluate(case, today, calendar, policy, full=True)
+    found = _evaluate(case, today, calendar, policy, events_by_type(case, today), full=True)
+    warning_for = found.warning_for
+    warnings = [dataclasses.replace(w, for_failure=warning_for[id(w.event)][0],
+                                    senior_manager=warning_for[id(w.event)][1])
+                if id(w.event) in warning_for else w for w in found.warnings]
+    start = lookback_start(today, policy.lookback_months)
+    in_window = tuple(w for w in warnings if start <= w.date <= today and not w.spent_by(today))
+    spent = tuple(w for w in warnings if w.spent_by(today))
+    nact, _, nsource, nwhy, *_ = found.next_action(today + timedelta(days=1))
+    return EnforcementState(
+        case.crn, case.order_type, tuple(found.failures), tuple(warnings), in_window, spent,
+        start, nact, f"{nwhy} ({nsource})", tuple(found.letters), tuple(found.items),
+        tuple(found.notes), policy.pack_id)
+
+
+@dataclass(slots=True)
+class _Evaluation:
+    """What :func:`_evaluate` works out; :func:`enforcement_state` adds the summary (warnings
+    linked to their failures, the 12-month window, what a failure today would lead to)."""
+
+    failures: list[Failure]
+    items: list[DueItem]
+    warnings: list[WarningRecord]
+    warning_for: dict[int, tuple[date, bool]]     # id(warning event) -> (failure, senior)
+    letters: list[RecallLetter]
+    notes: list[str]
+    next_action: Callable[[date], tuple[Action, str, str, str, int | None, bool,
+                                        list[WarningRecord]]]
+
+
+def _date_order(case: Case, groups: list[list[Event]]) -> list[Event]:
+    """Events of several types (each list in date order) in date order, events of one date in
+    the order recorded: the order of ``events_by_type``."""
+    groups = [g for g in groups if g]
+    if len(groups) <= 1:
+        return groups[0] if groups else []
+    position = {id(e): i for i, e in enumerate(case.events)}
+    return sorted((e for g in groups for e in g), key=lambda e: (e.date, position[id(e)]))
 
 
 def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: EnforcementPolicy,
-              *, full: bool) -> EnforcementState:
-    """The state; with ``full=False`` (the due list) failures closed more than the look-back
-    before today are left out, so old history costs nothing."""
-    events = [e for e in case.events if e.date <= today]
-    events.sort(key=_event_date)
-    # one pass: the few events each step below needs (contacts, most of a case, are skipped
-    # unless they are failures to comply)
+              by_type: Mapping[EventType, list[Event]], *, full: bool) -> _Evaluation:
+    """Failures, warnings, recall letters and the due items, from the case's events on or
+    before today grouped by type (``events_by_type``); with ``full=False`` (the due list)
+    failures closed more than the look-back before today are left out, so old history costs
+    nothing."""
+    none: list[Event] = []
+    contacts = by_type.get(EventType.CONTACT, none)
     by_day: dict[date, list[Event]] = {}          # failures: ftc contacts grouped by day
+    ftc = ContactOutcome.FTC
+    for e in contacts:
+        if e.outcome is ftc:
+            found = by_day.get(e.date)
+            if found is None:
+                by_day[e.date] = [e]
+            else:
+                found.append(e)
     explanations: dict[date, list[Event]] = {}
-    warning_events: list[Event] = []
-    action_events: list[Event] = []               # warning / breach / recall, in date order
-    spend_events: list[Event] = []                # release / breach / recall (spend points)
-    returns: list[Event] = []
-    contact, ftc, explanation = EventType.CONTACT, ContactOutcome.FTC, EventType.EXPLANATION
-    for e in events:
-        t = e.type
-        if t is contact:
-            if e.outcome is ftc:
-                found = by_day.get(e.date)
-                if found is None:
-                    by_day[e.date] = [e]
-                else:
-                    found.append(e)
-            continue
-        if t is explanation:
-            if e.for_date is not None:
-                explanations.setdefault(e.for_date, []).append(e)
-            continue
-        if t in _ACTION_EVENTS:
-            action_events.append(e)
-            if t is EventType.WARNING:
-                warning_events.append(e)
-        if t in _SPEND_TYPES:
-            spend_events.append(e)
-        elif t is EventType.RETURNED_TO_CUSTODY:
-            returns.append(e)
+    for e in by_type.get(EventType.EXPLANATION, none):
+        if e.for_date is not None:
+            explanations.setdefault(e.for_date, []).append(e)
+    warning_events = by_type.get(EventType.WARNING, none)
+    breaches = by_type.get(EventType.BREACH_INITIATED, none)
+    recalls = by_type.get(EventType.RECALL_INITIATED, none)
+    action_events = _date_order(case, [warning_events, breaches, recalls])
+    # release / breach / recall: the points where warnings are spent (order does not matter)
+    spend_events = by_type.get(EventType.RELEASE, none) + breaches + recalls
+    returns = by_type.get(EventType.RETURNED_TO_CUSTODY, none)
     notes: list[str] = []
     threshold = policy.threshold_for(case.order_type)
     if threshold is None:
@@ -489,6 +517,7 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
     failures: list[Failure] = []
     items: list[DueItem] = []
     warning_for: dict[int, tuple[date, bool]] = {}
+    status = memo_for(calendar).status
     recent = lookback_start(today, policy.lookback_months)
     for d in days:
         clock_end, records, decision = decided[d]
@@ -501,21 +530,21 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
         actioned = linked.get(d)
         taken = _ACTION_EVENTS[actioned.type] if actioned is not None else None
         if decision == "acceptable":
-            status = FailureStatus.EXPLAINED_ACCEPTABLE
+            state = FailureStatus.EXPLAINED_ACCEPTABLE
             if actioned is not None:
                 flags.append(f"{actioned.type.label} of {actioned.date.isoformat()} recorded "
                              f"although the explanation was accepted")
         elif actioned is not None:
-            status = FailureStatus.ACTIONED
+            state = FailureStatus.ACTIONED
             if taken is not act:
                 flags.append(f"{taken.label if taken else '?'} taken where the standard asks for "
                              f"{act.label} ({source})")
         elif decision == "unacceptable" or today > trace.due:
-            status = _DUE_STATUS[act]
+            state = _DUE_STATUS[act]
         else:
-            status = FailureStatus.OPEN
+            state = FailureStatus.OPEN
         later = [w for w in warnings if d <= w.date <= trace.due and w.event is not actioned]
-        if act is Action.WARNING and later and status is not FailureStatus.EXPLAINED_ACCEPTABLE:
+        if act is Action.WARNING and later and state is not FailureStatus.EXPLAINED_ACCEPTABLE:
             flags.append(f"a warning was issued on {later[0].date.isoformat()}, after this failure "
                          f"and before its deadline: consider whether {threshold.action.value if threshold else 'enforcement'} applies")
         if len(by_day[d]) > 1:
@@ -525,16 +554,12 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
             warning_for[id(actioned)] = (d, senior)
         failure = Failure(
             d, tuple(by_day[d]), trace.due, trace,
-            calendar.working_days_between(today, trace.due), tuple(records), decision, status,
+            calendar.working_days_between(today, trace.due), tuple(records), decision, state,
             act, rule, source, why, lookback_start(d, policy.lookback_months), tuple(ws),
             number, senior, actioned, taken, tuple(flags), policy.explanation.id,
             policy.explanation.source)
         failures.append(failure)
-        items.append(_failure_item(case, failure, today, calendar, policy))
-
-    warnings = [dataclasses.replace(w, for_failure=warning_for[id(w.event)][0],
-                                    senior_manager=warning_for[id(w.event)][1])
-                if id(w.event) in warning_for else w for w in warnings]
+        items.append(_failure_item(case, failure, today, calendar, policy, status))
 
     # recall letters: each return to custody after a recall
     letters: list[RecallLetter] = []
@@ -546,27 +571,17 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
         if not recalled:
             continue
         trace = calendar.explain(e.date, policy.recall_letter_working_days, Unit.WORKING_DAYS)
-        done = next((c.date for c in events if _is_letter(c) and c.date >= e.date), None)
+        done = next((c.date for c in contacts if _is_letter(c) and c.date >= e.date), None)
         letters.append(RecallLetter(e.date, trace.due, trace, done))
         items.append(DueItem(
             crn=case.crn, rule=policy.recall_letter.id, title=policy.recall_letter.title,
             source=policy.recall_letter.source, day0=e.date, day0_label="returned to custody",
-            due=trace.due, status=status_for(trace.due, done, today, calendar), trace=trace,
+            due=trace.due, status=status(trace.due, done, today), trace=trace,
             satisfied_by="a contact recorded as the recall letter (purpose: recall_letter)",
             done_on=done, late_by=_late_by(trace.due, done, calendar), kind="enforcement"))
-
-    start = lookback_start(today, policy.lookback_months)
-    in_window = tuple(w for w in warnings if start <= w.date <= today and not w.spent_by(today))
-    spent = tuple(w for w in warnings if w.spent_by(today))
-    nact, _, nsource, nwhy, *_ = next_action(today + timedelta(days=1))
-    return EnforcementState(
-        case.crn, case.order_type, tuple(failures), tuple(warnings), in_window, spent, start,
-        nact, f"{nwhy} ({nsource})", tuple(letters), tuple(items), tuple(notes), policy.pack_id)
+    return _Evaluation(failures, items, warnings, warning_for, letters, notes, next_action)
 
 
-_event_date = attrgetter("date")
-_SPEND_TYPES = frozenset({EventType.RELEASE, EventType.BREACH_INITIATED,
-                          EventType.RECALL_INITIATED})
 
 
 def _late_by(due: date, done: date | None, calendar: WorkingCalendar) -> int | None:
@@ -576,8 +591,10 @@ def _late_by(due: date, done: date | None, calendar: WorkingCalendar) -> int | N
 
 
 def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar,
-                  policy: EnforcementPolicy) -> DueItem:
-    """The one due item that stands for a failure's current step."""
+                  policy: EnforcementPolicy, status: Callable[[date, date | None, date], Status]
+                  ) -> DueItem:
+    """The one due item that stands for a failure's current step (``status``: the memoised
+    ``status_for`` of the calendar)."""
     day0_label = "failure to comply"
     notes = [f"at the deadline: {f.at_deadline}"] + list(f.flags)
     if f.status in (FailureStatus.OPEN, FailureStatus.EXPLAINED_ACCEPTABLE):
@@ -587,7 +604,7 @@ def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar
         return DueItem(
             crn=case.crn, rule=policy.explanation.id, title=policy.explanation.title,
             source=policy.explanation.source, day0=f.date, day0_label=day0_label, due=f.clock_end,
-            status=status_for(f.clock_end, done, today, calendar), trace=f.clock_trace,
+            status=status(f.clock_end, done, today), trace=f.clock_trace,
             satisfied_by="an acceptable explanation (event: explanation, acceptable: true)",
             done_on=done, late_by=_late_by(f.clock_end, done, calendar), kind="enforcement",
             notes=tuple(notes))
@@ -620,25 +637,28 @@ def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar
         notes.insert(0, f"{f.next_action_reason} [{f.next_action_rule}, {f.next_action_source}]")
     return DueItem(
         crn=case.crn, rule=rule, title=title, source=source, day0=trace.start,
-        day0_label=day0_label, due=trace.due, status=status_for(trace.due, done, today, calendar),
+        day0_label=day0_label, due=trace.due, status=status(trace.due, done, today),
         trace=trace, satisfied_by=satisfied, done_on=done,
         late_by=_late_by(trace.due, done, calendar), kind="enforcement", notes=tuple(notes))
 
 
 def enforcement_due_items(case: Case, today: date, calendar: WorkingCalendar,
-                          policy: EnforcementPolicy) -> list[DueItem]:
+                          policy: EnforcementPolicy,
+                          by_type: Mapping[EventType, list[Event]] | None = None) -> list[DueItem]:
     """Enforcement due items (kind="enforcement"): one per failure for its current step
     (explanation clock, warning, breach papers or recall), and each recall letter. Failures
     closed (explained or actioned) with a clock that ended more than the look-back (12 months)
-    before today are left out; ``enforcement_state`` lists everything."""
-    contact, ftc, returned = EventType.CONTACT, ContactOutcome.FTC, EventType.RETURNED_TO_CUSTODY
-    for e in case.events:       # no failure and no return to custody: nothing to evaluate
-        t = e.type
-        if ((t is contact and e.outcome is ftc) or t is returned) and e.date <= today:
-            break
-    else:
-        return []
-    return list(_evaluate(case, today, calendar, policy, full=False).due_items)
+    before today are left out; ``enforcement_state`` lists everything.
+
+    ``by_type``: the case's events on or before today grouped by type (``events_by_type``),
+    when the caller has made it already."""
+    if by_type is None:
+        by_type = events_by_type(case, today)
+    ftc = ContactOutcome.FTC
+    if EventType.RETURNED_TO_CUSTODY not in by_type and not any(
+            e.outcome is ftc for e in by_type.get(EventType.CONTACT, ())):
+        return []              # no failure and no return to custody: nothing to evaluate
+    return _evaluate(case, today, calendar, policy, by_type, full=False).items
 
 
 __all__ = [

@@ -27,13 +27,15 @@ from omtui.domain.calendar import Trace, Unit, WorkingCalendar
 from omtui.domain.case import (
     Case,
     ContactOutcome,
+    Event,
     EventType,
     OrderType,
     Requirement,
     Rosh,
 )
-from omtui.domain.due import DueItem, status_for
+from omtui.domain.due import DueItem
 from omtui.domain.packfields import PackFieldError, PackFields
+from omtui.domain.rules.evaluate import events_by_type, memo_for
 
 ONE_DAY = timedelta(days=1)
 
@@ -472,42 +474,36 @@ def _merge(susps: Sequence[Suspension]) -> list[tuple[date, date | None]]:
 class _Evaluator:
     """The shared work of contact_schedule and contact_due_items for one case."""
 
-    def __init__(self, case: Case, today: date, levels: ContactLevels):
+    def __init__(self, case: Case, today: date, levels: ContactLevels,
+                 by_type: Mapping[EventType, list[Event]] | None = None):
         self.case, self.today, self.levels = case, today, levels
         self.applies, self.reason = levels.applies_to(case)
         self.level = levels.level_for(case) if self.applies else None
         if self.applies and self.level is None:
             self.applies = False
             self.reason += "; no contact level in the pack matches this case"
-        # one pass over the events: contacts, and whether any other event the schedule looks at
-        # (termination, suspension, custody) is there at all
+        # the events known by today, by type (in date order): the contacts, and whether any
+        # other event the schedule looks at (termination, suspension, custody) is there at all
+        if by_type is None:
+            by_type = events_by_type(case, today)
         achieved: list[date] = []
         arranged: list[date] = []
         achieved_set, arranged_set = levels.achieved_outcomes, levels.arranged_outcomes
-        contact = EventType.CONTACT
-        other: set[EventType] = set()
-        for e in case.events:
-            t = e.type
-            if t is contact:
-                if e.date <= today:
-                    if e.outcome in achieved_set:
-                        achieved.append(e.date)
-                    if e.outcome in arranged_set:
-                        arranged.append(e.date)
-            else:
-                other.add(t)
+        for e in by_type.get(EventType.CONTACT, ()):
+            if e.outcome in achieved_set:
+                achieved.append(e.date)
+            if e.outcome in arranged_set:
+                arranged.append(e.date)
         self.start, self.start_label = _commencement(case)
-        self.end = (_order_end(case, today) if EventType.TERMINATION in other
+        self.end = (_order_end(case, today) if EventType.TERMINATION in by_type
                     else case.end_date or None)
         if self.applies and self.end is not None and self.end < self.start:
             self.applies = False
             self.reason = (f"the order ends on {self.end.isoformat()}, before the schedule starts "
                            f"on {self.start.isoformat()} ({self.start_label}): check the dates")
         self.suspensions = (suspensions_of(case, today, self.start)
-                            if not other.isdisjoint(_PAUSE_TYPES) else [])
+                            if not _PAUSE_TYPES.isdisjoint(by_type) else [])
         self.timeline = _Timeline(self.start, _merge(self.suspensions))
-        achieved.sort()
-        arranged.sort()
         self.achieved, self.arranged = achieved, arranged
         self.suspended_now = next((s for s in self.suspensions if s.covers(today)), None)
 
@@ -671,7 +667,7 @@ def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
     return DueItem(
         crn=case.crn, rule=ev.level.id, title=f"Contact: {ev.level.title}",
         source=ev.level.source, day0=p.start, day0_label=label, due=p.end,
-        status=status_for(p.end, done_on, today, calendar),
+        status=memo_for(calendar).status(p.end, done_on, today),
         trace=lambda: _period_trace(p, calendar),     # made when explained (due is p.end)
         satisfied_by=(f"{p.required} contact(s) with outcome {ev.levels.achieved_text} "
                       f"from {p.start.isoformat()} to {p.end.isoformat()}"),
@@ -680,13 +676,17 @@ def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
 
 
 def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
-                      levels: ContactLevels) -> list[DueItem]:
+                      levels: ContactLevels,
+                      by_type: Mapping[EventType, list[Event]] | None = None) -> list[DueItem]:
     """Contact due items (kind="contact"): the last complete period when it fell short
     (overdue), the current period, and the next one when the current is already met.
-    Nothing while the schedule is suspended by an open suspension."""
+    Nothing while the schedule is suspended by an open suspension.
+
+    ``by_type``: the case's events on or before today grouped by type (``events_by_type``),
+    when the caller has made it already."""
     if not levels.has_schedule(case) or levels.level_for(case) is None:
         return []                       # no schedule: nothing more to work out
-    ev = _Evaluator(case, today, levels)
+    ev = _Evaluator(case, today, levels, by_type)
     if not ev.applies or ev.level is None:
         return []
     items: list[DueItem] = []
@@ -699,7 +699,7 @@ def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
             items.append(DueItem(
                 crn=case.crn, rule=bench.rule, title=bench.title, source=bench.source,
                 day0=bench.day0, day0_label="last contact" if bench.last_contact else ev.start_label,
-                due=bench.due, status=status_for(bench.due, None, today, calendar),
+                due=bench.due, status=memo_for(calendar).status(bench.due, None, today),
                 trace=bench.trace, satisfied_by="a contact with outcome attended",
                 kind="contact"))
         return items

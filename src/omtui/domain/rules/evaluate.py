@@ -47,6 +47,22 @@ class RuleDecision:
 
 # -- per-case view -------------------------------------------------------------------------------
 
+def events_by_type(case: Case, today: date) -> dict[EventType, list[Event]]:
+    """The case's events on or before ``today`` grouped by type, each list in date order
+    (events of one date in the order recorded). Made once per case (:class:`CaseView`) and
+    shared by the rules, the contact schedule and enforcement."""
+    by_type: dict[EventType, list[Event]] = {}
+    events = case.events
+    for e in (sorted(events, key=_event_date) if len(events) > 1 else events):
+        if e.date <= today:
+            found = by_type.get(e.type)
+            if found is None:
+                by_type[e.type] = [e]
+            else:
+                found.append(e)
+    return by_type
+
+
 class CaseView:
     """A case as of today: events indexed by type (only those on or before today), facts."""
 
@@ -55,16 +71,7 @@ class CaseView:
 
     def __init__(self, case: Case, today: date):
         self.case, self.today = case, today
-        by_type: dict[EventType, list[Event]] = {}
-        events = case.events
-        for e in (sorted(events, key=_event_date) if len(events) > 1 else events):
-            if e.date <= today:
-                found = by_type.get(e.type)
-                if found is None:
-                    by_type[e.type] = [e]
-                else:
-                    found.append(e)
-        self.by_type = by_type
+        self.by_type = by_type = events_by_type(case, today)
         self.dates: dict[EventType, list[date]] = {}
         self._matching: dict[int, list[Event]] = {}
         self._keys: dict[EventType, frozenset[str]] = {}
