@@ -230,6 +230,22 @@ async def test_narrow_terminal_hides_secondary_columns(app):
             "appt"]
 
 
+@pytest.mark.parametrize("width", [80, 100, 124, 129, 140, 160, 200])
+async def test_the_table_uses_the_width_there_is_and_never_scrolls_sideways(make_app, width):
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CaseloadTable)
+        room = table.scrollable_content_region.width
+        assert table.virtual_size.width <= room                   # every column is seen
+        cols = {c.value: c.width for c in table.columns}
+        if room - table.virtual_size.width > 2:                   # room to spare went to
+            assert cols["next"] >= 22 + (10 if "appt" not in cols else 0)   # "Next due"
+        # "Next due" says what is due: the longest title on the test caseload fits from 100
+        if width >= 100 and "appt" not in cols:
+            assert cols["next"] >= 35
+
+
 async def test_a_store_that_fails_is_a_message_not_a_crash(make_app):
     class Broken(InMemoryStore):
         def list_cases(self):

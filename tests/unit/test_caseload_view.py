@@ -161,3 +161,25 @@ def test_replace_keeps_rows_frozen():
     with pytest.raises(AttributeError):
         row.overdue = 9  # type: ignore[misc]
     assert replace(row, overdue=9).overdue == 9
+
+
+def test_caseload_columns_fit_the_width_given():
+    from omtui.widgets.caseload_table import COLUMNS, PAD, SHRINK, fitted_columns, narrowest
+
+    def total(cols):
+        return sum(w + 2 * PAD for _k, _l, w in cols)
+
+    for layout in COLUMNS:
+        base = total(COLUMNS[layout])
+        assert fitted_columns(layout, base) == COLUMNS[layout]          # exact: unchanged
+        assert fitted_columns(layout, 0) == COLUMNS[layout]             # not laid out yet
+        assert total(fitted_columns(layout, base + 7)) == base + 7      # spare: all used
+        least = narrowest(layout)
+        assert total(fitted_columns(layout, least)) == least            # tight: all given up
+        assert total(fitted_columns(layout, least - 10)) == least       # never below the limits
+        limits = dict(SHRINK)
+        for key, _label, width in fitted_columns(layout, 1):
+            assert width >= min(limits.get(key, width), dict(
+                (k, w) for k, _l, w in COLUMNS[layout])[key])
+    # keys and order never change
+    assert [k for k, _l, _w in fitted_columns("wide", 300)] == [k for k, _l, _w in COLUMNS["wide"]]

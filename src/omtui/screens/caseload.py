@@ -32,12 +32,13 @@ from omtui.caseload_view import (
 from omtui.domain.case import Case
 from omtui.domain.lookup import LookupIndex
 from omtui.messages import OpenCase
-from omtui.widgets.caseload_table import CaseloadTable
+from omtui.widgets.caseload_table import CaseloadTable, narrowest
 from omtui.widgets.status_line import StatusLine
 from omtui.widgets.text import literal
 
-#: Below this many columns the table drops its secondary columns.
-WIDE_FROM = 120
+#: Below this many columns the table drops its secondary columns: the wide layout at its
+#: narrowest, the vertical scrollbar and the screen's edges must fit.
+WIDE_FROM = narrowest("wide") + 4
 #: From this many cases the rows are shown before their due items are worked out.
 PROGRESSIVE_FROM = 400
 #: Cases whose due items are worked out between two progress reports.

@@ -44,6 +44,30 @@ COLUMNS = {
 }
 #: Spaces either side of every cell (as a DataTable's cell padding).
 PAD = 1
+#: What a screen wider than the layout is spent on (column: at most this much more), and what
+#: a narrower one takes back first (column: never narrower than this).
+GROW = (("next", 30), ("name", 10))
+SHRINK = (("next", 14), ("flags", 9), ("name", 16))
+
+
+def narrowest(layout: str) -> int:
+    """The fewest cells the layout's columns fit in (every SHRINK column at its limit)."""
+    least = dict(SHRINK)
+    return sum(min(w, least.get(k, w)) + 2 * PAD for k, _l, w in COLUMNS[layout])
+
+
+def fitted_columns(layout: str, width: int) -> tuple[tuple[str, str, int], ...]:
+    """The layout's columns fitted to ``width`` cells: spare room widens "Next due" then the
+    name; too little narrows "Next due", the flags, then the name (the rest scrolls)."""
+    cols = {key: [key, label, w] for key, label, w in COLUMNS[layout]}
+    spare = width - sum(w + 2 * PAD for _k, _l, w in COLUMNS[layout]) if width > 0 else 0
+    for key, limit in GROW if spare > 0 else SHRINK if spare < 0 else ():
+        if key not in cols:
+            continue
+        change = min(spare, limit) if spare > 0 else -min(-spare, max(cols[key][2] - limit, 0))
+        cols[key][2] += change
+        spare -= change
+    return tuple((k, label, w) for k, label, w in cols.values())
 #: Formatted lines kept; past this the cache starts again (a screenful is ~45 lines).
 MAX_CACHED = 20_000
 
@@ -144,6 +168,7 @@ class CaseloadTable(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.layout_name = "wide"
+        self._columns = COLUMNS["wide"]
         self.today: date | None = None
         self._rows: list[CaseRow] = []
         self._cursor = 0
@@ -178,7 +203,7 @@ class CaseloadTable(ScrollView, can_focus=True):
 
     @property
     def columns(self) -> list[Column]:
-        return [Column(*c) for c in COLUMNS[self.layout_name]]
+        return [Column(*c) for c in self._columns]
 
     @property
     def cursor_row(self) -> int:
@@ -193,8 +218,17 @@ class CaseloadTable(ScrollView, can_focus=True):
     def set_layout(self, name: str) -> None:
         if name != self.layout_name:
             self.layout_name = name
+            self._refit()
+
+    def _refit(self) -> None:
+        columns = fitted_columns(self.layout_name, self.scrollable_content_region.width)
+        if columns != self._columns:
+            self._columns = columns
             self._update_size()
             self.refresh()
+
+    def on_resize(self) -> None:
+        self._refit()
 
     def show_rows(self, rows: Sequence[CaseRow], *, keep_cursor: bool = True) -> None:
         """Replace the rows (the cursor stays on the same case when it is still shown)."""
@@ -247,14 +281,14 @@ class CaseloadTable(ScrollView, can_focus=True):
     # -- drawing -----------------------------------------------------------------------------
     @property
     def table_width(self) -> int:
-        return sum(w + 2 * PAD for _k, _l, w in COLUMNS[self.layout_name])
+        return sum(w + 2 * PAD for _k, _l, w in self._columns)
 
     def _update_size(self) -> None:
         self.virtual_size = Size(self.table_width, len(self._rows) + 1)
 
     def _check_cache(self) -> None:
         """Formatted lines hold for one layout, theme and today: start again if one changed."""
-        key = (self.layout_name, str(getattr(self.app, "theme", "")), self.today)
+        key = (self._columns, str(getattr(self.app, "theme", "")), self.today)
         if key != self._lines_for or len(self._lines) > MAX_CACHED:
             self._lines_for = key
             self._lines = {}
@@ -308,7 +342,7 @@ class CaseloadTable(ScrollView, can_focus=True):
 
     def _header_strip(self) -> Strip:
         if self._header is None:
-            self._header = self._strip({k: Text(label) for k, label, _w in COLUMNS[self.layout_name]})
+            self._header = self._strip({k: Text(label) for k, label, _w in self._columns})
         return self._header
 
     def _line(self, row: CaseRow) -> Strip:
@@ -324,7 +358,7 @@ class CaseloadTable(ScrollView, can_focus=True):
         """One line of cells, each cut or padded to its column (no background: the row's
         style is laid over it when drawn)."""
         segments: list[Segment] = []
-        for key, _label, width in COLUMNS[self.layout_name]:
+        for key, _label, width in self._columns:
             segments.extend(self._fit(cells[key], width))
         # Fewer, longer segments make every later draw of the line cheaper.
         return Strip(Segment.simplify(segments), self.table_width)
