@@ -51,6 +51,22 @@ async def remove_first_objective(pilot) -> None:
     await settle(pilot)
 
 
+#: What the other officer (Mo) saves on the induction while Ann has it open.
+MO_SAW_HIM = InductionRecord(CRN, {"what-to-expect": ItemEntry(True, "Mo saw him")}, None, "mo")
+
+
+async def open_induction(pilot) -> InductionScreen:
+    """Open the case and its induction checklist with the keys Ann would press."""
+    await settle(pilot)
+    pilot.app.open_case(CRN)
+    await settle(pilot)
+    await pilot.press("i")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, InductionScreen)
+    return screen
+
+
 def dialog_text(pilot) -> str:
     assert isinstance(pilot.app.screen, ConflictModal)
     return str(pilot.app.screen.query_one("#conflict-text", Static).render())
@@ -133,16 +149,9 @@ async def test_induction_second_save_offers_the_choice(make_app, stores):
     ann, mo = stores
     app = make_app(store=ann)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        pilot.app.open_case(CRN)
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = pilot.app.screen
-        assert isinstance(screen, InductionScreen)
+        screen = await open_induction(pilot)
         _, version = mo.get_induction_versioned(CRN)
-        mo.save_induction(InductionRecord(CRN, {"what-to-expect": ItemEntry(True, "Mo saw him")},
-                                          None, "mo"), expected_version=version)
+        mo.save_induction(MO_SAW_HIM, expected_version=version)
         at = [e for e in mo.audit_history(CRN) if e.officer == "mo"][-1].at
         await pilot.press("space", "ctrl+s")           # Ann ticks the first item and saves
         await settle(pilot)
@@ -200,15 +209,8 @@ async def test_induction_keep_yours_saves_over_theirs_and_escape_saves_nothing(m
     ann, mo = stores
     app = make_app(store=ann)
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        pilot.app.open_case(CRN)
-        await settle(pilot)
-        await pilot.press("i")
-        await settle(pilot)
-        screen = pilot.app.screen
-        assert isinstance(screen, InductionScreen)
-        theirs = InductionRecord(CRN, {"what-to-expect": ItemEntry(True, "Mo saw him")},
-                                 None, "mo")
+        screen = await open_induction(pilot)
+        theirs = MO_SAW_HIM
         mo.save_induction(theirs, expected_version=0)
         await pilot.press("space", "ctrl+s")
         await settle(pilot)
