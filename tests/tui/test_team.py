@@ -172,3 +172,26 @@ async def test_without_an_office_database_the_key_says_so(app):
         assert not isinstance(pilot.app.screen, TeamScreen)
         assert any("needs an office database" in str(n.message)
                    for n in pilot.app._notifications)
+
+
+async def test_the_first_view_of_the_day_says_how_far_it_has_got(office, fixed_cal, monkeypatch):
+    """No summaries stored yet: the due items are worked out while the manager waits, and the
+    head of the screen counts the cases done (then shows the team's figures)."""
+    shown: list[str] = []
+    original = Static.update
+
+    def spy(self, content="", *args, **kwargs):
+        if getattr(self, "id", None) == "team-head":
+            shown.append(str(content))
+        return original(self, content, *args, **kwargs)
+
+    monkeypatch.setattr(Static, "update", spy)
+    app, store = app_for(office, "mo", fixed_cal)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await open_team(pilot)
+    finally:
+        store.close()
+    progress = [s for s in shown if "working out today's due items" in s]
+    assert progress and progress[-1].endswith("4 of 4 case(s)…")
+    assert "Team north" in shown[-1]

@@ -177,7 +177,8 @@ class TeamScreen(Screen):
         app = self.app
         store = app.store
         try:
-            due = store.team_due(app.today, app.calendar, app.rule_book)
+            due = store.team_due(app.today, app.calendar, app.rule_book,
+                                 progress=self._progress_from_thread)
             cases = store.lookup_cases()
             directory = store.directory()
             data = TeamData(due, group_cases(due, cases, directory))
@@ -185,6 +186,14 @@ class TeamScreen(Screen):
             app.call_from_thread(self._failed, str(exc))
             return
         app.call_from_thread(self._show, data)
+
+    def _progress_from_thread(self, done: int, total: int) -> None:
+        """Cases not yet summarised today are worked out now (the nightly ``omtui team
+        refresh-due`` spares this): say how far it has gone."""
+        if total:
+            self.app.call_from_thread(
+                self.query_one("#team-head", Static).update,
+                Text(f"Team: working out today's due items, {done:,} of {total:,} case(s)…"))
 
     def _failed(self, message: str) -> None:
         self.query_one("#team-officers", DataTable).loading = False
