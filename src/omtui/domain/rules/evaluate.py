@@ -366,11 +366,12 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
         lower = case.sentence_date
     done = _satisfied(rule, view, lower, anchor_event)
     done_on = done.date if done is not None else None
-    if done_on is None and view.terminated_on is not None and _is_termination(rule):
-        done_on = view.terminated_on     # the case ended early: termination closes the rule
-    if view.terminated_on is not None and done_on is None and not _is_termination(rule):
-        return None, (f"the case was terminated on {view.terminated_on.isoformat()}; "
-                      "nothing is due after that")
+    terminated_on = view.terminated_on
+    if terminated_on is not None and done_on is None:
+        if not rule.closed_by_termination:
+            return None, (f"the case was terminated on {terminated_on.isoformat()}; "
+                          "nothing is due after that")
+        done_on = terminated_on          # the case ended early: termination closes the rule
     notes = rule.static_notes
     if window_day is not None:
         notes = notes + (f"window: from {window_day.isoformat()} ({rule.window_start} from "
@@ -389,10 +390,6 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
         kind=rule.kind, notes=notes,
     )
     return item, ""
-
-
-def _is_termination(rule: Rule) -> bool:
-    return any(p.type is EventType.TERMINATION for p in rule.satisfied_by)
 
 
 def _rule_items(rule: Rule, view: CaseView, memo: _Memo) -> tuple[list[DueItem], str]:

@@ -67,6 +67,28 @@ def _field_test(key: str, must_equal: bool, want: str) -> Callable[[Event], bool
     return extra
 
 
+def _always(e: Event) -> bool:
+    return True
+
+
+def _all_of(tests: tuple[Callable[[Event], bool], ...]) -> Callable[[Event], bool]:
+    """One callable for several field tests (it runs for many events of every case)."""
+    if not tests:
+        return _always
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        first, second = tests
+        return lambda e: first(e) and second(e)
+
+    def every(e: Event) -> bool:
+        for test in tests:
+            if not test(e):
+                return False
+        return True
+    return every
+
+
 @dataclass(frozen=True)
 class EventPattern:
     """An event type, optionally with field tests: ``contact(outcome=attended, with!=police)``.
@@ -82,10 +104,14 @@ class EventPattern:
     #: extra fields an event must have to match (a quick "cannot match" for a whole case)
     needs_extra: frozenset[str] = field(default=frozenset(), init=False, repr=False,
                                         compare=False)
+    #: the field tests alone, as one callable (for a caller that knows the type matches)
+    fields_match: Callable[[Event], bool] = field(default=_always, init=False, repr=False,
+                                                  compare=False)
 
     def __post_init__(self) -> None:
         tests = tuple(_field_test(key, op == "=", want) for key, op, want in self.fields)
         object.__setattr__(self, "_tests", tests)
+        object.__setattr__(self, "fields_match", _all_of(tests))
         needs = frozenset(key for key, op, _ in self.fields
                           if op == "=" and key != "outcome" and key not in _EVENT_ATTRS)
         object.__setattr__(self, "needs_extra", needs)
@@ -93,13 +119,6 @@ class EventPattern:
     def matches(self, event: Event) -> bool:
         if event.type is not self.type:
             return False
-        for test in self._tests:
-            if not test(event):
-                return False
-        return True
-
-    def fields_match(self, event: Event) -> bool:
-        """The field tests alone (the caller knows the type already matches)."""
         for test in self._tests:
             if not test(event):
                 return False
@@ -173,6 +192,11 @@ class Rule:
     effective_from: date | None = None
     pack: str = ""                 # id of the pack it came from
     origin: str = ""               # file it came from
+
+    @cached_property
+    def closed_by_termination(self) -> bool:
+        """A termination event satisfies this rule (so it still applies after one)."""
+        return any(p.type is EventType.TERMINATION for p in self.satisfied_by)
 
     @cached_property
     def satisfied_text(self) -> str:
