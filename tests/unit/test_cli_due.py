@@ -247,3 +247,38 @@ def test_plain_rows_from_workers_match_one_process_row_for_row(fixed_cal):
                    key=lambda i: i.sort_key())
     assert [table_cells(p)[:3] for _, p in one] == [
         [i.status.value, i.due.isoformat(), i.crn] for i in items]
+
+
+def test_big_due_list_is_a_plain_table_streamed_in_the_same_order(monkeypatch):
+    from omtui.cmd import rules as due_cmd
+
+    small = run("due", "--cases", MIXED, "--today", "2026-11-23")
+    items = json.loads(run("due", "--cases", MIXED, "--today", "2026-11-23", "--json").stdout)
+    monkeypatch.setattr(due_cmd, "PLAIN_TABLE_FROM", 0)      # mixed.json counts as big
+    r = run("due", "--cases", MIXED, "--today", "2026-11-23")
+    assert r.exit_code == 0, r.output
+    assert r.stdout != small.stdout                          # not the Rich table
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["Status", "Due", "CRN", "Name", "What", "Source", "Day", "0"]
+    body, summary = lines[2:-1], lines[-1]
+    # one line per item, in the --json order (overdue first), each column where the heading is
+    assert len(body) == len(items)
+    due_at, crn_at = lines[0].index("Due"), lines[0].index("CRN")
+    for line, item in zip(body, items):
+        assert line[due_at:due_at + 10] == item["due"]
+        assert line[crn_at:crn_at + 7] == item["crn"]
+        assert ("OVERDUE" in line) == (item["status"] == "overdue")
+    # names literally (markup is not interpreted), non-Latin names too
+    assert "[bold]Tom[/bold] Rix" in r.stdout
+    assert "李雷" in r.stdout and "Мария Иванова" in r.stdout
+    assert summary == small.stdout.splitlines()[-1]          # the same count line
+
+
+def test_plain_table_cells_stay_on_one_line_and_in_their_column():
+    from omtui.cmd.rules import _plain_cell
+
+    assert _plain_cell("Ann\nLee\t[red]x", 24) == "Ann\ufffdLee\ufffd[red]x".ljust(24)
+    assert _plain_cell("A" * 30, 24) == "A" * 23 + "…"
+    assert _plain_cell("李雷", 6) == "李雷  "                 # two cells per character
+    assert _plain_cell("李" * 20, 7) == "李李李…"
+    assert _plain_cell("the last column is not cut " * 3, 0).endswith("cut ")

@@ -299,9 +299,70 @@ def _print_due_table(rows: list, cases_count: int) -> None:
         table.add_row(_status_text(Status(value)), Text(due), Text(crn), Text(name), Text(what),
                       Text(source), Text(day0))
     console.print(table)
+    console.print(Text(_summary(len(rows), cases_count, counts)))
+
+
+def _summary(items: int, cases_count: int, counts: dict[str, int]) -> str:
+    """The line under the table: how many items, across how many cases, by status."""
     summary = ", ".join(f"{counts.get(s, 0)} {s.replace('_', ' ')}"
                         for s in ("overdue", "due_soon", "due", "done"))
-    console.print(Text(f"{len(rows)} item(s) across {cases_count} case(s): {summary}"))
+    return f"{items} item(s) across {cases_count} case(s): {summary}"
+
+
+#: Over this many rows the plain (not --json) list is a fixed-width text table streamed line
+#: by line: a Rich table lays out every row before it prints the first (minutes for 100,000s).
+PLAIN_TABLE_FROM = 2000
+#: Columns of the streamed table: (heading, width); the last is not padded or cut.
+_PLAIN_COLUMNS = (("Status", 12), ("Due", 10), ("CRN", 7), ("Name", 24), ("What", 48),
+                  ("Source", 20), ("Day 0", 0))
+_CONTROL = dict.fromkeys([*range(32), *range(127, 160), 0x2028, 0x2029], "\ufffd")
+
+
+def _plain_cell(text: str, width: int) -> str:
+    """``text`` shown literally on one line (a control character as U+FFFD), padded to
+    ``width`` terminal cells, or cut with "…" when longer; width 0: as it is."""
+    if not text.isprintable():
+        text = text.translate(_CONTROL)
+    if not width:
+        return text
+    if text.isascii():         # one cell per character
+        return text[:width - 1] + "…" if len(text) > width else text.ljust(width)
+    from rich.cells import cell_len, set_cell_size
+
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+def _plain_line(cells) -> str:
+    return " ".join(_plain_cell(text, width)
+                    for text, (_, width) in zip(cells, _PLAIN_COLUMNS)).rstrip()
+
+
+def _print_plain_table(rows: list, cases_count: int, out=None) -> None:
+    """The due list as a fixed-width text table, written as it is made (a big list): the same
+    columns and order as the Rich table, cells cut to their column with "…"."""
+    from omtui.domain.due import Status
+
+    out = out or sys.stdout
+    out.write(_plain_line([name for name, _ in _PLAIN_COLUMNS]) + "\n")
+    out.write(" ".join("-" * (width or 20) for _, width in _PLAIN_COLUMNS) + "\n")
+    counts: dict[str, int] = {}
+    status_text = {s.value: f"{s.symbol} {s.label}" for s in Status}
+    batch: list[str] = []
+    for row in rows:
+        cells = table_cells(row)
+        value = cells[0]
+        counts[value] = counts.get(value, 0) + 1
+        cells[0] = status_text[value]
+        batch.append(_plain_line(cells))
+        if len(batch) >= 5000:
+            out.write("\n".join(batch) + "\n")
+            batch.clear()
+    if batch:
+        out.write("\n".join(batch) + "\n")
+    out.write(_summary(len(rows), cases_count, counts) + "\n")
+    out.flush()
 
 
 # -- commands ---------------------------------------------------------------------------------------
@@ -341,7 +402,10 @@ def register(app: typer.Typer) -> None:
             out.write("[\n" + ",\n".join(rows) + ("\n]\n" if rows else "]\n"))
             out.flush()
             return
-        _print_due_table(rows, len(cases) - len(problems))
+        if len(rows) > PLAIN_TABLE_FROM:
+            _print_plain_table(rows, len(cases) - len(problems))
+        else:
+            _print_due_table(rows, len(cases) - len(problems))
 
     @app.command("explain")
     def explain(
