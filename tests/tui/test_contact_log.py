@@ -286,3 +286,27 @@ async def test_case_view_keys_reach_quick_entry_log_and_enforcement(app, store):
         assert isinstance(app.screen, ContactLogScreen) and app.screen.crn == "E100002"
         await press(pilot, "escape", "f")
         assert isinstance(app.screen, EnforcementScreen) and app.screen.crn == "E100002"
+
+
+async def test_keys_typed_while_the_form_opens_land_in_order(app, store):
+    """c o a ctrl+s at full speed: the keys that arrive before the form is ready are kept and
+    replayed in order (never typed into the date field)."""
+    import asyncio
+
+    from textual import events
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        before = len(store.get_case("E100001").events)
+        app.post_message(events.Key("c", "c"))
+        await asyncio.sleep(0.01)                       # the form is there, not yet built
+        for key, char in (("o", "o"), ("a", "a"), ("ctrl+s", None)):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await settle(pilot)
+        events_now = store.get_case("E100001").events
+        assert len(events_now) == before + 1
+        assert events_now[-1].outcome is ContactOutcome.ATTENDED
+        assert events_now[-1].extra["contact_type"] == "office"

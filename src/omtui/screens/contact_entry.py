@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -50,6 +50,11 @@ FIELDS = ("date", "time", "type", "outcome", "reason", "note")
 
 
 class ContactEntryScreen(ModalScreen[Event | None]):
+    # Nothing has the focus until the pickers are built (``_after_build``; "" and not None,
+    # which would mean the app's default): keys typed before then are kept (``_early``) and
+    # given to the form once it is ready, so "c o a ctrl+s" typed at once lands where it is
+    # meant, never in the date field.
+    AUTO_FOCUS = ""
     """Log one contact for ``crn`` (or record the outcome of ``appointment``)."""
 
     BINDINGS = [
@@ -164,12 +169,40 @@ class ContactEntryScreen(ModalScreen[Event | None]):
             box.mount(FieldError(id=f"error-{name}"))
         self.call_after_refresh(self._after_build, problem)
 
+    _early: tuple[events.Key, ...] = ()
+    ready = False
+
+    def on_key(self, event: events.Key) -> None:
+        if not self.ready and event.key != "escape":
+            event.stop(), event.prevent_default()
+            self._early += (events.Key(event.key, event.character),)
+
+    def _replay(self, early: tuple[events.Key, ...]) -> None:
+        """Keys typed while the form was opening, in order: a choice's key picks it and moves
+        on at once; ctrl+s saves after them; anything else is given to the app as typed."""
+        save = False
+        for i, key in enumerate(early):
+            focused = self.focused
+            if key.key == "ctrl+s":
+                save = True
+            elif isinstance(focused, KeyPicker) and key.character and focused.take(key.character):
+                continue
+            else:
+                for rest in early[i:]:         # from here on, as typed (order kept)
+                    self.app.post_message(rest)
+                return
+        if save:
+            self.call_after_refresh(self.action_save)
+
     def _after_build(self, problem: str | None) -> None:
         from omtui.screens.draft_prompt import FormAutosave, draft_store_for, officer_of
 
         self._show_reason_row()
         start = "#entry-outcome" if self.appointment is not None else "#entry-type"
-        self.query_one(start, KeyPicker).focus()
+        self.set_focus(self.query_one(start, KeyPicker))      # at once, not after a refresh
+        self.ready = True
+        early, self._early = self._early, ()
+        self._replay(early)
         if problem:
             self.notify(problem, severity="warning", markup=False, timeout=8)
         self.drafts = draft_store_for(self.app)
@@ -368,6 +401,9 @@ class ContactEntryScreen(ModalScreen[Event | None]):
     # -- saving ------------------------------------------------------------------------------------------
     def action_save(self) -> None:
         if self.saving:
+            return
+        if not self.ready:                     # ctrl+s typed while the form was opening
+            self.set_timer(0.05, self.action_save)
             return
         event = self.build_event()
         if event is None:

@@ -103,6 +103,17 @@ class KeyPicker(Widget, can_focus=True):
             # After the next refresh: a field the choice showed or hid is in the focus chain.
             self.call_after_refresh(self._advance)
 
+    def take(self, char: str) -> bool:
+        """Pick the option of ``char`` and move the focus on at once (for keys typed before the
+        form was ready, replayed in order); False when no option has that key."""
+        option = self.option_for_key(char)
+        if option is None:
+            return False
+        self._set(option, move_on=False)
+        if self.advance and self.screen.focused is self:
+            self.screen.focus_next()
+        return True
+
     def _advance(self) -> None:
         if self.has_focus:
             self.screen.focus_next()
