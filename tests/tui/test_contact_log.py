@@ -310,3 +310,34 @@ async def test_keys_typed_while_the_form_opens_land_in_order(app, store):
         assert len(events_now) == before + 1
         assert events_now[-1].outcome is ContactOutcome.ATTENDED
         assert events_now[-1].extra["contact_type"] == "office"
+
+
+@pytest.mark.parametrize(("keys", "ctype", "detail", "reason"), [
+    (("o", "a", "ctrl+s"), "office", "attended_complied", None),
+    (("p", "e", "m", "ctrl+s"), "phone", "acceptable_absence", "medical"),
+], ids=["attended", "absence-with-reason"])
+async def test_keys_typed_in_one_burst_on_the_open_form_reach_each_field(
+        app, store, keys, ctype, detail, reason):
+    """The form is ready and keys come faster than the screen redraws (a fast typist, a paste,
+    a terminal multiplexer): each choice's key lands in its own field and the save waits for
+    them."""
+    from textual import events
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c")
+        assert isinstance(app.screen, ContactEntryScreen)
+        assert app.focused is app.screen.query_one("#entry-type")
+        before = len(store.get_case("E100001").events)
+        for key in keys:                                    # no pause between them
+            app.post_message(events.Key(key, None if key.startswith("ctrl") else key))
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert isinstance(app.screen, ContactLogScreen), "the form should have saved and closed"
+        logged = store.get_case("E100001").events
+        assert len(logged) == before + 1
+        assert logged[-1].extra["contact_type"] == ctype
+        assert logged[-1].extra["outcome_detail"] == detail
+        assert logged[-1].extra.get("absence_reason") == reason

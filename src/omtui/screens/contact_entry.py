@@ -44,16 +44,17 @@ from omtui.screens.contact_common import (
     taxonomy,
 )
 from omtui.widgets.key_picker import FieldError, KeyPicker
+from omtui.widgets.typed_order import SavesAfterTyping, send_key
 from omtui.widgets.text import literal, long_date
 
 FIELDS = ("date", "time", "type", "outcome", "reason", "note")
 
 
-class ContactEntryScreen(ModalScreen[Event | None]):
+class ContactEntryScreen(SavesAfterTyping, ModalScreen[Event | None]):
     # Nothing has the focus until the pickers are built (``_after_build``; "" and not None,
     # which would mean the app's default): keys typed before then are kept (``_early``) and
-    # given to the form once it is ready, so "c o a ctrl+s" typed at once lands where it is
-    # meant, never in the date field.
+    # given to the form in order once it is ready, so "c o a ctrl+s" typed at once lands
+    # where it is meant, never in the date field, and the save comes last.
     AUTO_FOCUS = ""
     """Log one contact for ``crn`` (or record the outcome of ``appointment``)."""
 
@@ -156,11 +157,14 @@ class ContactEntryScreen(ModalScreen[Event | None]):
             if any(c.code == code for c in tax.contact_types):
                 ctype = code
         rows = [
-            ("Type", KeyPicker(options(tax.contact_types), ctype, id="entry-type"), "type"),
+            ("Type", KeyPicker(options(tax.contact_types), ctype, id="entry-type",
+                               next_field=lambda: self._field("#entry-outcome")), "type"),
             ("Outcome", KeyPicker(options(tax.outcomes), None, id="entry-outcome",
-                                  on_pick=lambda _v: self._show_reason_row()), "outcome"),
+                                  on_pick=lambda _v: self._show_reason_row(),
+                                  next_field=self._after_outcome), "outcome"),
             ("Reason", KeyPicker(options(tax.absence_reasons), None, allow_none=True,
-                                 id="entry-reason"), "reason"),
+                                 id="entry-reason",
+                                 next_field=lambda: self._field("#entry-note")), "reason"),
         ]
         for label, picker, name in rows:
             row = Horizontal(Label(label, classes="label"), picker, classes="row",
@@ -171,28 +175,12 @@ class ContactEntryScreen(ModalScreen[Event | None]):
 
     _early: tuple[events.Key, ...] = ()
     ready = False
+    _save_when_ready = False
 
     def on_key(self, event: events.Key) -> None:
         if not self.ready and event.key != "escape":
             event.stop(), event.prevent_default()
             self._early += (events.Key(event.key, event.character),)
-
-    def _replay(self, early: tuple[events.Key, ...]) -> None:
-        """Keys typed while the form was opening, in order: a choice's key picks it and moves
-        on at once; ctrl+s saves after them; anything else is given to the app as typed."""
-        save = False
-        for i, key in enumerate(early):
-            focused = self.focused
-            if key.key == "ctrl+s":
-                save = True
-            elif isinstance(focused, KeyPicker) and key.character and focused.take(key.character):
-                continue
-            else:
-                for rest in early[i:]:         # from here on, as typed (order kept)
-                    self.app.post_message(rest)
-                return
-        if save:
-            self.call_after_refresh(self.action_save)
 
     def _after_build(self, problem: str | None) -> None:
         from omtui.screens.draft_prompt import FormAutosave, draft_store_for, officer_of
@@ -201,8 +189,15 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         start = "#entry-outcome" if self.appointment is not None else "#entry-type"
         self.set_focus(self.query_one(start, KeyPicker))      # at once, not after a refresh
         self.ready = True
+        # Keys typed while the form was opening go to the first field in order; each choice
+        # passes the rest on to the next field (``typed_order``). A save asked for meanwhile
+        # comes after them.
         early, self._early = self._early, ()
-        self._replay(early)
+        for key in early:
+            send_key(self.focused or self, key.key, key.character)
+        if self._save_when_ready:
+            self._save_when_ready = False
+            self.action_save()
         if problem:
             self.notify(problem, severity="warning", markup=False, timeout=8)
         self.drafts = draft_store_for(self.app)
@@ -282,10 +277,21 @@ class ContactEntryScreen(ModalScreen[Event | None]):
             return
         kind = self._outcome_kind()
         needs = kind is not None and kind.reason is not ReasonRule.NONE
-        rows.first().display = needs          # inline: the focus chain sees it at once
+        rows.first().display = needs
         if not needs:
             self.query_one("#entry-reason", KeyPicker).value = None
             self._error("reason", None)
+
+    def _field(self, selector: str):
+        found = self.query(selector)
+        return found.first() if found else None
+
+    def _after_outcome(self):
+        """The reason when the outcome asks for one (its row was just shown), else the note."""
+        rows = self.query("#reason-row")
+        if rows and rows.first().display:
+            return self._field("#entry-reason")
+        return self._field("#entry-note")
 
     @on(KeyPicker.Changed, "#entry-outcome")
     def _outcome_changed(self, event: KeyPicker.Changed) -> None:
@@ -403,7 +409,12 @@ class ContactEntryScreen(ModalScreen[Event | None]):
         if self.saving:
             return
         if not self.ready:                     # ctrl+s typed while the form was opening
-            self.set_timer(0.05, self.action_save)
+            self._save_when_ready = True
+            return
+        self.after_typing(self._save_typed)    # after every key typed before ctrl+s
+
+    def _save_typed(self) -> None:
+        if self.saving:
             return
         event = self.build_event()
         if event is None:

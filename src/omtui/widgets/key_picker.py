@@ -1,8 +1,9 @@
 """One-key choice fields for quick-entry forms, and the message line under a field.
 
 :class:`KeyPicker` shows its options with their keys (``o Office  h Home visit …``); pressing an
-option's key picks it (and, with ``advance=True``, moves focus to the next field), so a form is
-filled in a handful of key presses. Left/right (or h/l when no option uses them) move the choice;
+option's key picks it (and, with ``advance=True``, moves focus to the next field at once; keys
+already queued for the picker are passed on there, see ``typed_order``), so a form is filled in
+a handful of key presses. Left/right (or h/l when no option uses them) move the choice;
 space/enter keep the current one and move on. The meaning never rests on colour alone: the
 chosen option is marked with ``●`` as well as highlighted.
 
@@ -23,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from omtui.widgets.text import literal
+from omtui.widgets.typed_order import pass_on
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ class KeyPicker(Widget, can_focus=True):
 
     def __init__(self, options: Sequence[Option], value: str | None = None, *,
                  advance: bool = True, allow_none: bool = False, id: str | None = None,
-                 on_pick: Callable[[str | None], None] | None = None) -> None:
+                 on_pick: Callable[[str | None], None] | None = None,
+                 next_field: Callable[[], Widget | None] | None = None) -> None:
         super().__init__(id=id)
         self.options = list(options)
         self.advance = advance
@@ -62,6 +65,10 @@ class KeyPicker(Widget, can_focus=True):
         #: Called at once with the new value, before the focus moves on (so the form can show
         #: or hide the fields that depend on it first).
         self.on_pick = on_pick
+        #: The field to move to after a pick, when the form knows better than the focus chain
+        #: (which orders fields by where they were last drawn: a row just shown has no place
+        #: in it until the next refresh). None: the next in the focus chain.
+        self.next_field = next_field
         self.set_reactive(KeyPicker.value, value)
 
     # -- reading --------------------------------------------------------------------------------
@@ -100,22 +107,17 @@ class KeyPicker(Widget, can_focus=True):
             self.on_pick(self.value)
         self.post_message(self.Changed(self, self.value))
         if move_on and self.advance:
-            # After the next refresh: a field the choice showed or hid is in the focus chain.
-            self.call_after_refresh(self._advance)
+            self.move_on()
 
-    def take(self, char: str) -> bool:
-        """Pick the option of ``char`` and move the focus on at once (for keys typed before the
-        form was ready, replayed in order); False when no option has that key."""
-        option = self.option_for_key(char)
-        if option is None:
-            return False
-        self._set(option, move_on=False)
-        if self.advance and self.screen.focused is self:
-            self.screen.focus_next()
-        return True
-
-    def _advance(self) -> None:
-        if self.has_focus:
+    def move_on(self) -> None:
+        """Give the focus to the next field at once (not after a refresh: the next key typed
+        must reach the next field)."""
+        if self.screen.focused is not self:
+            return
+        target = self.next_field() if self.next_field is not None else None
+        if target is not None:
+            self.screen.set_focus(target)
+        else:
             self.screen.focus_next()
 
     def _step(self, delta: int) -> None:
@@ -126,6 +128,8 @@ class KeyPicker(Widget, can_focus=True):
         self._set(self.options[(i + delta) % len(self.options)], move_on=False)
 
     def on_key(self, event: events.Key) -> None:
+        if pass_on(self, event):               # typed before this picker moved the focus on
+            return
         if event.key in ("left", "up"):
             event.stop(), event.prevent_default()
             self._step(-1)
@@ -138,7 +142,7 @@ class KeyPicker(Widget, can_focus=True):
             event.stop(), event.prevent_default()
             if self.value is not None or self.allow_none:
                 self.post_message(self.Changed(self, self.value))
-                self.screen.focus_next()
+                self.move_on()
             return
         if event.key in ("backspace", "delete") and self.allow_none:
             event.stop(), event.prevent_default()
