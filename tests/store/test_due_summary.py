@@ -217,12 +217,18 @@ def test_import_replace_and_reallocation_make_summaries_stale(store_url):
         assert _shown(s.team_due(TODAY, CAL)) == _reference(s, TODAY, CAL)
 
 
+def _ids(store) -> list[int]:
+    with store.reading() as s:
+        return list(s.execute(sa.select(summary.CASES.c.id).order_by(summary.CASES.c.id))
+                    .scalars())
+
+
 def test_a_write_during_the_computation_is_not_overwritten(store_url):
     cases = _office(store_url)
     crn = cases[5].crn
     with open_store(store_url, officer="mo") as s:
         book = __import__("omtui.rulepacks", fromlist=["x"]).default_packs()
-        computed = summary.compute(s.engine, [c.crn for c in cases], TODAY, CAL, book,
+        computed = summary.compute(s.engine, _ids(s), TODAY, CAL, book,
                                    workers=1)
         writer = f"om{demo.OFFICERS.index(cases[5].om)}"
         with open_store(store_url, officer=writer) as other:        # another officer's write

@@ -140,6 +140,8 @@ class OfficerDue:
     due_soon: int = 0
     due: int = 0
     overdue_cases: int = 0
+    #: the officer's cases (CRN order); not in ``to_dict`` (the counts are the JSON)
+    crns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"officer": self.officer, "cases": self.cases, "overdue": self.overdue,
@@ -153,6 +155,8 @@ class TeamDue:
     officers: list[OfficerDue] = field(default_factory=list)
     overdue_items: list[Any] = field(default_factory=list)     # DueItem, most urgent first
     skipped: list[str] = field(default_factory=list)
+    #: each of the team's cases' name by CRN (the team view lists them; not in ``to_dict``)
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def total(self) -> OfficerDue:
@@ -438,13 +442,13 @@ class OfficeStore(SqlStore):
         return self.writing(work)
 
     # -- team views -----------------------------------------------------------------------
-    def _team_scope(self, conn: sa.Connection, team: str | None
-                    ) -> tuple[str, list[str], dict[str, str], dict[str, int], dict[int, int],
-                               int]:
+    def _team_scope(self, conn: sa.Connection, team: str | None, names: dict[str, str] | None
+                    = None) -> tuple[str, list[str], dict[str, str], dict[str, int],
+                                     dict[int, int], int]:
         """Check the officer may see ``team`` (default: their own); return the team's name,
         its officers' labels, each of its cases' owner label by CRN (unallocated cases under
         ``"(not allocated)"``), case ids by CRN, case versions by id, and how many cases the
-        database holds."""
+        database holds. ``names``, when given, gets each of the team's cases' name by CRN."""
         access = self.access(conn)
         me = access.me
         if not access.sole:
@@ -467,9 +471,11 @@ class OfficeStore(SqlStore):
         ids: dict[str, int] = {}
         versions: dict[int, int] = {}
         every = 0
-        for case_id, crn, om, version in conn.execute(
-                sa.select(CASES.c.id, CASES.c.crn, CASES.c.om, CASES.c.version)
-                .order_by(CASES.c.crn)):
+        cols = [CASES.c.id, CASES.c.crn, CASES.c.om, CASES.c.version]
+        if names is not None:
+            cols.append(CASES.c.name)
+        for case_id, crn, om, version, *name in conn.execute(
+                sa.select(*cols).order_by(CASES.c.crn)):
             every += 1
             folded = (om or "").strip().casefold()
             if folded in labels:
@@ -480,6 +486,8 @@ class OfficeStore(SqlStore):
                 continue
             ids[crn] = case_id
             versions[case_id] = version
+            if name:
+                names[crn] = name[0]
         return team, [o.label() for o in directory.members(team)], owner, ids, versions, every
 
     def team_cases(self, team: str | None = None) -> tuple[str, dict[str, list[Case]]]:
@@ -514,12 +522,13 @@ class OfficeStore(SqlStore):
             from omtui.rulepacks import default_packs
 
             book = default_packs()
+        names: dict[str, str] = {}
         with self.reading() as s:
             conn = s.connection()
-            name, members, owner, ids, versions, every = self._team_scope(conn, team)
+            name, members, owner, ids, versions, every = self._team_scope(conn, team, names)
             found = summary.read_fresh(conn, versions, today, calendar, book,
                                        scan=len(ids) * 2 > every)
-        missing = [crn for crn, case_id in ids.items() if case_id not in found]
+        missing = [case_id for case_id in ids.values() if case_id not in found]
         self.last_due_stats = {"cases": len(ids), "fresh": len(ids) - len(missing),
                                "computed": len(missing), "workers": 0, "stored": 0}
         if missing:
@@ -534,7 +543,9 @@ class OfficeStore(SqlStore):
                     lambda s: summary.write_back(s.connection(), computed))
             except StoreError:
                 pass                 # the list is right without them; the next reader retries
-        return _assemble(name, today, members, owner, ids, found)
+        result = _assemble(name, today, members, owner, ids, found)
+        result.names = names
+        return result
 
     def refresh_due(self, today: date, calendar, book=None, *, workers: int | None = None,
                     progress=None, prune: bool = True) -> dict[str, int]:
@@ -557,7 +568,7 @@ class OfficeStore(SqlStore):
                     sa.select(CASES.c.id, CASES.c.crn, CASES.c.version).order_by(CASES.c.id)):
                 crns[case_id], versions[case_id] = crn, version
             found = summary.read_fresh(conn, versions, today, calendar, book, scan=True)
-        missing = [crn for case_id, crn in crns.items() if case_id not in found]
+        missing = [case_id for case_id in crns if case_id not in found]
         stats = {"cases": len(crns), "fresh": len(crns) - len(missing),
                  "computed": len(missing), "stored": 0, "pruned": 0, "workers": 0}
         if missing:
@@ -589,7 +600,7 @@ def _assemble(name: str, today: date, members: list[str], owner: dict[str, str],
     result = TeamDue(name, today)
     overdue: list[Any] = []
     for label in sorted(grouped, key=lambda k: (k.startswith("("), k.casefold())):
-        line = OfficerDue(label, cases=len(grouped[label]))
+        line = OfficerDue(label, cases=len(grouped[label]), crns=grouped[label])
         for crn in grouped[label]:
             s = found[ids[crn]]
             if s.error is not None:

@@ -175,6 +175,123 @@ def case_from_tuple(t: Sequence[Any], requirements: Sequence[str] = (),
     )
 
 
+# -- reading many cases at once (the cold team due list) ---------------------------------------
+
+def driver_columns(conn: sa.Connection, table: sa.Table, names: Sequence[str]) -> list[Any]:
+    """``plain_columns``, but JSON read as text on every database: PostgreSQL's driver would
+    parse each value itself; :func:`events_by_case` parses each distinct text once."""
+    cols = plain_columns(table, names)
+    if conn.dialect.name == "sqlite":
+        return cols
+    return [sa.cast(table.c[n], sa.Text).label(n) if isinstance(table.c[n].type, sa.JSON)
+            else c for n, c in zip(names, cols, strict=True)]
+
+
+def driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
+    """The rows of a Core select as the driver returns them (plain tuples), inside ``conn``'s
+    transaction, without SQLAlchemy's result objects (a Row per row costs about as much as
+    the driver's own fetch). The SQL is compiled for ``conn``'s dialect, so it is the same
+    statement ``conn.execute(stmt)`` would send; its parameters must need no conversion
+    (integers and text: ids and CRNs)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    for value in params.values():
+        if value is not None and not isinstance(value, (int, str)):
+            raise TypeError(f"driver_rows: parameter {value!r} would need conversion")
+    args: Any = (tuple(params[k] for k in compiled.positiontup or ()) if compiled.positional
+                 else params)
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+class _Dates(dict):
+    """ISO text (SQLite) or a date (PostgreSQL) -> date, each distinct text parsed once and
+    its date object shared; None -> None."""
+
+    def __init__(self) -> None:
+        super().__init__({None: None})
+
+    def __missing__(self, key: Any) -> date:
+        value = self[key] = key if isinstance(key, date) else date.fromisoformat(key)
+        return value
+
+
+_EVENT_FIELDS = ("type", "date", "outcome", "for_date", "acceptable", "reason", "until",
+                 "note", "extra")
+
+
+def _can_build_events_directly() -> bool:
+    """Event is a plain frozen dataclass of exactly these fields (no validation in
+    ``__post_init__``, no slots): then an Event whose ``__dict__`` holds the fields is the
+    same object the constructor makes, built in a third of the time (the frozen
+    ``__init__`` sets each field through ``object.__setattr__``)."""
+    import dataclasses
+
+    return (dataclasses.is_dataclass(Event)
+            and tuple(f.name for f in dataclasses.fields(Event)) == _EVENT_FIELDS
+            and all(f.init for f in dataclasses.fields(Event))
+            and not hasattr(Event, "__post_init__") and "__slots__" not in vars(Event)
+            and hasattr(Event(EventType.CONTACT, date(2000, 1, 1)), "__dict__"))
+
+
+_DIRECT_EVENTS = _can_build_events_directly()
+
+
+def events_by_case(rows: Sequence[Sequence[Any]], *, direct: bool | None = None
+                   ) -> dict[int, list[Event]]:
+    """Each case's events (case id -> events in row order) from rows of ``EVENT_COLUMNS``
+    as the driver returns them (:func:`driver_rows` of :func:`driver_columns`): the same
+    events as :func:`event_from_tuple`, with each distinct date and extra text parsed once
+    (every event still owns its ``extra`` dict)."""
+    direct = _DIRECT_EVENTS if direct is None else direct
+    dates = _Dates()
+    types = _EVENT_TYPES
+    outcomes: dict[Any, Any] = {None: None, **_OUTCOMES}
+    extras: dict[str, Any] = {}
+    new, set_dict = object.__new__, object.__setattr__
+    out: dict[int, list[Event]] = {}
+    last_id: Any = object()
+    current: list[Event] = []
+    for (case_id, etype, day, outcome, for_date, acceptable, reason, until, note, c_time,
+         c_type, c_detail, extra) in rows:
+        if extra is None:
+            ex: dict[str, Any] = {}
+        else:
+            if isinstance(extra, str):
+                parsed = extras.get(extra, extras)
+                if parsed is extras:
+                    parsed = extras[extra] = json.loads(extra)
+            else:
+                parsed = extra
+            ex = dict(parsed) if parsed else {}
+        if c_time is not None:
+            ex["time"] = c_time
+        if c_type is not None:
+            ex["contact_type"] = c_type
+        if c_detail is not None:
+            ex["outcome_detail"] = c_detail
+        if direct:
+            e = new(Event)
+            set_dict(e, "__dict__", {
+                "type": types[etype], "date": dates[day], "outcome": outcomes[outcome],
+                "for_date": dates[for_date],
+                "acceptable": None if acceptable is None else bool(acceptable),
+                "reason": reason, "until": dates[until], "note": note, "extra": ex})
+        else:
+            e = Event(types[etype], dates[day], outcomes[outcome], dates[for_date],
+                      None if acceptable is None else bool(acceptable), reason, dates[until],
+                      note, ex)
+        if case_id != last_id:
+            current = out.setdefault(case_id, [])
+            last_id = case_id
+        current.append(e)
+    return out
+
+
 def changed_values(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of ``wanted`` that differ from ``current``."""
     return {k: v for k, v in wanted.items() if current.get(k) != v}

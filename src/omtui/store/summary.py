@@ -32,12 +32,14 @@ process, the app, is unsafe: there it runs in-process).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -259,74 +261,81 @@ class Computed:
     workers: int
 
 
-def _row(s: Summary, version: int, today: date, book_fp: str, cal_fp: str, at: str,
-         calendar: WorkingCalendar) -> dict[str, Any]:
-    return {"case_id": s.case_id, "case_version": version, "as_of": today, "book": book_fp,
-            "calendar": cal_fp, "overdue": s.overdue, "due_soon": s.due_soon, "due": s.due,
-            "error": s.error, "overdue_items": encode_items(s.items, calendar), "computed_at": at}
+#: One evaluated case as it crosses from a worker process: plain values only (case id, CRN,
+#: case version, overdue, due soon, due, error, the overdue items' stored text).
+Result = tuple[int, str, int, int, int, int, "str | None", "str | None"]
 
 
-def _columns(conn: sa.Connection, table: sa.Table, names: Sequence[str]) -> list[Any]:
-    """``plain_columns``, but JSON read as text on every database: PostgreSQL's driver would
-    parse each value itself (bytes, slowly); here each distinct text is parsed once."""
-    from omtui.store.convert import plain_columns
-
-    cols = plain_columns(table, names)
-    if conn.dialect.name == "sqlite":
-        return cols
-    return [sa.cast(table.c[n], sa.Text).label(n) if isinstance(table.c[n].type, sa.JSON)
-            else c for n, c in zip(names, cols, strict=True)]
-
-
-def load_cases(conn: sa.Connection, crns: Sequence[str]
-               ) -> list[tuple[int, int, Case]]:
-    """(case id, version, Case) of ``crns`` (at most a few hundred), by CRN: the same cases
-    as ``SqlStore._load`` reads, with three Core selects fetched whole."""
+def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, int, Case]]:
+    """(case id, version, Case) of ``case_ids`` (at most a few hundred), in id order: the
+    same cases as ``SqlStore._load`` reads, from three selects whose rows come straight from
+    the driver (``convert.driver_rows``) and become events with each distinct date and extra
+    parsed once (``convert.events_by_case``)."""
     from omtui.store.convert import (
         CASE_COLUMNS,
         EVENT_COLUMNS,
         case_from_tuple,
-        event_from_tuple,
+        driver_columns,
+        driver_rows,
+        events_by_case,
     )
     from omtui.store.tables import EventRow, RequirementRow
 
-    events_t, reqs_t = EventRow.__table__, RequirementRow.__table__
-    case_rows = conn.execute(sa.select(*_columns(conn, CASES, CASE_COLUMNS), CASES.c.version)
-                             .where(CASES.c.crn.in_(list(crns))).order_by(CASES.c.crn)).all()
-    ids = [r[0] for r in case_rows]
+    ids = sorted(case_ids)
     if not ids:
         return []
+    events_t, reqs_t = EventRow.__table__, RequirementRow.__table__
+    case_rows = driver_rows(conn, sa.select(*driver_columns(conn, CASES, CASE_COLUMNS),
+                                            CASES.c.version)
+                            .where(CASES.c.id.in_(ids)).order_by(CASES.c.id))
+    if not case_rows:
+        return []
     reqs: dict[int, list[str]] = {}
-    for case_id, kind in conn.execute(sa.select(reqs_t.c.case_id, reqs_t.c.kind)
-                                      .where(reqs_t.c.case_id.in_(ids))
-                                      .order_by(reqs_t.c.case_id, reqs_t.c.position)).all():
+    for case_id, kind in driver_rows(conn, sa.select(reqs_t.c.case_id, reqs_t.c.kind)
+                                     .where(reqs_t.c.case_id.in_(ids))
+                                     .order_by(reqs_t.c.case_id, reqs_t.c.position)):
         reqs.setdefault(case_id, []).append(kind)
-    events: dict[int, list[Any]] = {}
-    rows = conn.execute(sa.select(*_columns(conn, events_t, EVENT_COLUMNS))
-                        .where(events_t.c.case_id.in_(ids))
-                        .order_by(events_t.c.case_id, events_t.c.seq)).all()
-    parsed: dict[str, Any] = {}
-    for r in rows:
-        extra = r[12]
-        if extra is not None:
-            found = parsed.get(extra)
-            if found is None:
-                found = parsed[extra] = json.loads(extra)
-            r = (*r[:12], dict(found))       # the event owns (and may add to) its extra
-        events.setdefault(r[0], []).append(event_from_tuple(r))
+    events = events_by_case(driver_rows(
+        conn, sa.select(*driver_columns(conn, events_t, EVENT_COLUMNS))
+        .where(events_t.c.case_id.in_(ids)).order_by(events_t.c.case_id, events_t.c.seq)))
     return [(r[0], r[-1], case_from_tuple(r[:-1], reqs.get(r[0], ()), events.get(r[0], ())))
             for r in case_rows]
 
 
-def _evaluate_chunk(conn: sa.Connection, crns: Sequence[str], today: date,
-                    calendar: WorkingCalendar, book: Any, book_fp: str, cal_fp: str,
-                    at: str) -> tuple[list[Summary], list[dict[str, Any]]]:
-    summaries, rows = [], []
-    for case_id, version, case in load_cases(conn, crns):
-        s = evaluate(case, case_id, today, calendar, book)
-        summaries.append(s)
-        rows.append(_row(s, version, today, book_fp, cal_fp, at, calendar))
-    return summaries, rows
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cycle collector off while a chunk of cases is read and evaluated. A chunk makes
+    hundreds of thousands of objects (events, items, traces) that live until the chunk is
+    done; each 700 of them start a collection, and the older generations' collections walk
+    every live object: about half the CPU time of a cold due list. Reference counting still
+    frees everything a chunk drops; any cycles are collected once the collector is back on
+    (it is left off only if it was off already)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _evaluate_chunk(conn: sa.Connection, case_ids: Sequence[int], today: date,
+                    calendar: WorkingCalendar, book: Any
+                    ) -> list[tuple[Summary, int, str | None]]:
+    """(summary, case version, the overdue items' stored text) of each case of the chunk."""
+    out = []
+    with _gc_paused():
+        for case_id, version, case in load_cases(conn, case_ids):
+            s = evaluate(case, case_id, today, calendar, book)
+            out.append((s, version, encode_items(s.items, calendar)))
+    return out
+
+
+def _row(r: Result, today: date, book_fp: str, cal_fp: str, at: str) -> dict[str, Any]:
+    case_id, _crn, version, overdue, due_soon, due, error, items = r
+    return {"case_id": case_id, "case_version": version, "as_of": today, "book": book_fp,
+            "calendar": cal_fp, "overdue": overdue, "due_soon": due_soon, "due": due,
+            "error": error, "overdue_items": items, "computed_at": at}
 
 
 # Set in the parent just before forking; read by the forked workers.
@@ -336,15 +345,18 @@ _FORK_STATE: dict[str, Any] = {}
 def _worker_init() -> None:
     # The forked child must not touch the parent's pooled connections: fresh ones of its own.
     _FORK_STATE["engine"].dispose(close=False)
+    # Everything inherited from the parent stays: the collector need not walk it (and so
+    # does not copy its pages either).
+    gc.freeze()
 
 
-def _worker(crns: Sequence[str]) -> tuple[list[tuple], list[dict[str, Any]]]:
+def _worker(case_ids: Sequence[int]) -> list[Result]:
     st = _FORK_STATE
     with st["engine"].connect() as conn, conn.begin():
-        summaries, rows = _evaluate_chunk(conn, crns, st["today"], st["calendar"], st["book"],
-                                          st["book_fp"], st["cal_fp"], st["at"])
-    # Plain tuples cross the pipe; items travel as their encoded row text.
-    return [(s.case_id, s.crn, s.overdue, s.due_soon, s.due, s.error) for s in summaries], rows
+        done = _evaluate_chunk(conn, case_ids, st["today"], st["calendar"], st["book"])
+    # Plain tuples cross the pipe; the overdue items as their stored text.
+    return [(s.case_id, s.crn, version, s.overdue, s.due_soon, s.due, s.error, text)
+            for s, version, text in done]
 
 
 def default_workers(n_cases: int) -> int:
@@ -355,56 +367,55 @@ def default_workers(n_cases: int) -> int:
     return max(1, min(os.cpu_count() or 1, n_cases // (PARALLEL_MIN // 2)))
 
 
-def compute(engine: sa.Engine, crns: Sequence[str], today: date, calendar: WorkingCalendar,
-            book: Any, *, workers: int | None = None, progress: Progress | None = None,
-            in_memory: bool = False) -> Computed:
-    """Evaluate the cases ``crns`` as of ``today`` (read-only): their summaries and the rows
-    to write back. ``workers``: processes (default :func:`default_workers`); an in-memory
-    database is always evaluated in this process."""
+def compute(engine: sa.Engine, case_ids: Iterable[int], today: date,
+            calendar: WorkingCalendar, book: Any, *, workers: int | None = None,
+            progress: Progress | None = None, in_memory: bool = False) -> Computed:
+    """Evaluate the cases ``case_ids`` as of ``today`` (read-only): their summaries and the
+    rows to write back. ``workers``: processes (default :func:`default_workers`); an
+    in-memory database is always evaluated in this process. Worker processes send back
+    plain tuples; only the overdue items are decoded here (the team's list shows them)."""
     from omtui.store.audit import now_utc
 
-    crns = sorted(set(crns))
+    ids = sorted(set(case_ids))
     book_fp, cal_fp = book_fingerprint(book), calendar_fingerprint(calendar, today)
     at = now_utc()
-    n = 1 if in_memory else (workers if workers is not None else default_workers(len(crns)))
+    n = 1 if in_memory else (workers if workers is not None else default_workers(len(ids)))
     with engine.connect() as conn, conn.begin():
         since = audit_head(conn)
-    size = CHUNK if n <= 1 else max(1, min(CHUNK, -(-len(crns) // (n * 4))))
-    chunks = [crns[i:i + size] for i in range(0, len(crns), size)]
+    size = CHUNK if n <= 1 else max(1, min(CHUNK, -(-len(ids) // (n * 4))))
+    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     summaries: dict[int, Summary] = {}
     rows: list[dict[str, Any]] = []
     done = 0
     if progress:
-        progress(0, len(crns))
+        progress(0, len(ids))
     if n <= 1 or len(chunks) <= 1:
         with engine.connect() as conn, conn.begin():
             for chunk in chunks:
-                got, got_rows = _evaluate_chunk(conn, chunk, today, calendar, book, book_fp,
-                                                cal_fp, at)
-                summaries.update((s.case_id, s) for s in got)
-                rows.extend(got_rows)
+                for s, version, text in _evaluate_chunk(conn, chunk, today, calendar, book):
+                    summaries[s.case_id] = s
+                    rows.append(_row((s.case_id, s.crn, version, s.overdue, s.due_soon, s.due,
+                                      s.error, text), today, book_fp, cal_fp, at))
                 done += len(chunk)
                 if progress:
-                    progress(done, len(crns))
+                    progress(done, len(ids))
         return Computed(summaries, rows, since, 1)
     import multiprocessing
 
     calendar_ready(calendar, today)
-    _FORK_STATE.update(engine=engine, today=today, calendar=calendar, book=book,
-                       book_fp=book_fp, cal_fp=cal_fp, at=at)
+    _FORK_STATE.update(engine=engine, today=today, calendar=calendar, book=book)
     try:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(n, initializer=_worker_init) as pool:
-            for plain, got_rows in pool.imap_unordered(_worker, chunks):
-                by_id = {r["case_id"]: r for r in got_rows}
-                for case_id, crn, overdue, due_soon, due, error in plain:
+            for got in pool.imap_unordered(_worker, chunks):
+                for r in got:
+                    case_id, crn, _version, overdue, due_soon, due, error, text = r
                     summaries[case_id] = Summary(case_id, crn, overdue, due_soon, due, error,
-                                                 decode_items(by_id[case_id]["overdue_items"],
-                                                              calendar))
-                rows.extend(got_rows)
-                done += len(plain)
+                                                 decode_items(text, calendar))
+                    rows.append(_row(r, today, book_fp, cal_fp, at))
+                done += len(got)
                 if progress:
-                    progress(done, len(crns))
+                    progress(done, len(ids))
     finally:
         _FORK_STATE.clear()
     return Computed(summaries, rows, since, n)
