@@ -6,9 +6,9 @@ onto one) lists that officer's cases below, those with overdue items first, each
 overdue item; Enter on a case opens it (the store checks the manager may open it, and audits
 the read). ``r`` reads everything again; escape goes back one level.
 
-The numbers come from ``OfficeStore.team_due(today, calendar, book)`` (the same as
-``omtui team due``); the officer of each case from the look-up index (``lookup_cases``, facts
-only). Both are read in a thread worker, never on the UI loop.
+The numbers, each officer's cases and their names come from one call,
+``OfficeStore.team_due(today, calendar, book)`` (the same as ``omtui team due``), read in a
+thread worker, never on the UI loop.
 
 Who may open it: :func:`team_access` (a team manager in office mode); the app's key and
 palette entry ask it first, and the store refuses anyone else anyway.
@@ -28,7 +28,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from omtui.domain.case import Case
 from omtui.domain.due import DueItem
 from omtui.widgets.text import StatusStyles, literal, long_date, short_date
 
@@ -62,7 +61,8 @@ def team_access(store: Any) -> tuple[bool, str]:
 
 @dataclass
 class TeamCase:
-    case: Case
+    crn: str
+    name: str
     overdue: list[DueItem] = field(default_factory=list)
 
 
@@ -72,23 +72,20 @@ class TeamData:
     by_officer: dict[str, list[TeamCase]]      # officer label -> their cases, worst first
 
 
-def group_cases(due: Any, cases: list[Case], directory: Any) -> dict[str, list[TeamCase]]:
-    """The team's cases by officer label (as ``team_due`` labels them), each with its overdue
-    items; cases with more overdue items first, then by CRN."""
-    labels = {o.officer for o in due.officers}
+def group_cases(due: Any) -> dict[str, list[TeamCase]]:
+    """The team's cases by officer label (``team_due``'s lines, each with its cases), each
+    with its overdue items; cases with more overdue items first, then by CRN."""
     items: dict[str, list[DueItem]] = defaultdict(list)
     for item in due.overdue_items:
         items[item.crn].append(item)
-    grouped: dict[str, list[TeamCase]] = {label: [] for label in labels}
-    for case in cases:
-        officer = directory.officer(case.om) if case.om else None
-        label = officer.label() if officer is not None else UNALLOCATED
-        if label in grouped:
-            grouped[label].append(TeamCase(case, items.get(case.crn, [])))
-    for rows in grouped.values():
+    names = due.names
+    grouped: dict[str, list[TeamCase]] = {}
+    for line in due.officers:
+        rows = [TeamCase(crn, names.get(crn, ""), items.get(crn, [])) for crn in line.crns]
         rows.sort(key=lambda tc: (-len(tc.overdue),
                                   min((i.due for i in tc.overdue), default=date.max),
-                                  tc.case.crn))
+                                  tc.crn))
+        grouped[line.officer] = rows
     return grouped
 
 
@@ -179,9 +176,7 @@ class TeamScreen(Screen):
         try:
             due = store.team_due(app.today, app.calendar, app.rule_book,
                                  progress=self._progress_from_thread)
-            cases = store.lookup_cases()
-            directory = store.directory()
-            data = TeamData(due, group_cases(due, cases, directory))
+            data = TeamData(due, group_cases(due))
         except Exception as exc:  # noqa: BLE001 - shown to the officer, never a crash
             app.call_from_thread(self._failed, str(exc))
             return
@@ -260,13 +255,13 @@ class TeamScreen(Screen):
         for tc in rows:
             worst = min(tc.overdue, key=lambda i: (i.due, i.rule)) if tc.overdue else None
             cases_table.add_row(
-                Text(tc.case.crn), _cut(literal(tc.case.name)),
+                Text(tc.crn), _cut(literal(tc.name)),
                 Text(str(len(tc.overdue)), style=styles.overdue if tc.overdue else "",
                      justify="right"),
                 _cut(literal(worst.title)) if worst else Text("nothing overdue", style="dim"),
                 Text(short_date(worst.due, today), style=styles.overdue) if worst else Text(""),
-                key=tc.case.crn)
-            self._case_rows.append(tc.case.crn)
+                key=tc.crn)
+            self._case_rows.append(tc.crn)
 
     # -- keys --------------------------------------------------------------------------------
     @on(DataTable.RowHighlighted, "#team-officers")
@@ -305,7 +300,7 @@ class TeamScreen(Screen):
 
     def case_changed(self, crn: str) -> None:
         if self.data is not None and any(
-                tc.case.crn == crn for rows in self.data.by_officer.values() for tc in rows):
+                tc.crn == crn for rows in self.data.by_officer.values() for tc in rows):
             self.load()
 
     def palette_commands(self) -> list[tuple[str, str, Any]]:
