@@ -11,10 +11,9 @@ is loaded through :mod:`omtui.rulepacks` (the only place files are read).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import date
 
-from omtui.domain.calendar import CalendarRangeError, WorkingCalendar
+from omtui.domain.calendar import WorkingCalendar
 from omtui.domain.case import Case
 from omtui.domain.due import DueItem
 from omtui.domain.rules.evaluate import CaseView, RuleDecision, evaluate_rules, explain_rules
@@ -36,25 +35,7 @@ def sort_items(items: list[DueItem]) -> list[DueItem]:
     return sorted(items, key=DueItem.sort_key)
 
 
-@contextmanager
-def _dates_in_range():
-    """A date at the very end of what Python holds (9999-12-31 typed for "open-ended") leaves
-    no room to count past it: one clear, per-case CalendarRangeError, as for any date out of
-    range, instead of Python's OverflowError."""
-    try:
-        yield
-    except OverflowError:
-        raise CalendarRangeError(
-            "a date near 9999-12-31 leaves no room to count past it; record the "
-            "real date (an open-ended suspension has no 'until')") from None
-
-
-def _policy_items(view: CaseView, calendar: WorkingCalendar, book: RuleBook) -> list[DueItem]:
-    with _dates_in_range():
-        return _schedule_and_enforcement(view, calendar, book)
-
-
-def _schedule_and_enforcement(view: CaseView, calendar: WorkingCalendar,
+def _policy_items(view: CaseView, calendar: WorkingCalendar,
                               book: RuleBook) -> list[DueItem]:
     """The contact-schedule and enforcement items, from the events the rules indexed."""
     case, today = view.case, view.today
@@ -77,9 +58,8 @@ def case_items(case: Case, today: date, calendar: WorkingCalendar,
     """:func:`case_agenda` not sorted: for a caller that sorts many cases' items together
     (a stable sort by :meth:`DueItem.sort_key` of these gives the same order)."""
     book = _book(packs)
-    with _dates_in_range():
-        view = CaseView(case, today)
-        items = evaluate_rules(case, today, calendar, book, view)
+    view = CaseView(case, today)
+    items = evaluate_rules(case, today, calendar, book, view)
     items.extend(_policy_items(view, calendar, book))
     return items
 
@@ -98,9 +78,8 @@ def explain_case(case: Case, today: date, calendar: WorkingCalendar,
     decision carrying its item.
     """
     book = _book(packs)
-    with _dates_in_range():
-        view = CaseView(case, today)
-        decisions = explain_rules(case, today, calendar, book, view)
+    view = CaseView(case, today)
+    decisions = explain_rules(case, today, calendar, book, view)
     for item in _policy_items(view, calendar, book):
         decisions.append(RuleDecision(item.rule, item.title, item.source, True,
                                       f"{item.kind}: due {item.due.isoformat()}: "

@@ -374,7 +374,9 @@ class _Timeline:
     merged: list[tuple[date, date | None]] = field(default_factory=list)
 
     def date_at(self, offset: int) -> date | None:
-        """The date of active day ``offset`` (0 = start); None if an open suspension comes first."""
+        """The date of active day ``offset`` (0 = start); None if an open suspension comes
+        first, or if that day would fall after the last date there is (date.max): the
+        schedule never steps past it."""
         cur, rem = self.start, offset
         for s, e in self.merged:
             if e is not None and e < cur:
@@ -384,9 +386,11 @@ class _Timeline:
             if rem < gap:
                 break
             rem -= gap
-            if e is None:
+            if e is None or e >= date.max:
                 return None
             cur = e + ONE_DAY
+        if rem > (date.max - cur).days:
+            return None
         return cur + timedelta(days=rem)
 
     def offset_of(self, d: date) -> int:
@@ -458,16 +462,21 @@ def suspensions_of(case: Case, today: date, start: date | None = None) -> list[S
 
 
 def _merge(susps: Sequence[Suspension]) -> list[tuple[date, date | None]]:
+    """The suspensions as non-overlapping (start, end) runs in date order; end None: open.
+
+    A suspension running to the last date there is (9999-12-31, typed for "open-ended") is
+    open-ended: nothing resumes after it."""
     merged: list[tuple[date, date | None]] = []
     for s in sorted(susps, key=lambda s: s.start):
+        end = None if s.end is None or s.end >= date.max else s.end
         if merged:
             ps, pe = merged[-1]
             if pe is None:
                 continue
             if s.start <= pe + ONE_DAY:
-                merged[-1] = (ps, None if s.end is None else max(pe, s.end))
+                merged[-1] = (ps, None if end is None else max(pe, end))
                 continue
-        merged.append((s.start, s.end))
+        merged.append((s.start, end))
     return merged
 
 
