@@ -90,7 +90,7 @@ def test_omtui_due_lists_the_open_ended_case_and_skips_the_uncountable_one(tmp_p
     r = CliRunner().invoke(app, ["due", "--cases", str(path), "--today", "2026-11-23", "--json"])
     assert r.exit_code == 0, r.output
     assert r.stderr.splitlines() == [
-        "omtui: A123458: cannot evaluate: 9999-12-26 is outside the years omtui can count "
-        "(1900-2199) (case skipped)"]
+        ("omtui: A123458: cannot evaluate: 9999-12-26 is outside the years omtui can count "
+         "(1900-2199) (case skipped)")]
     crns = {i["crn"] for i in json.loads(r.stdout)}
     assert crns == {"A123456", "A123457"}

@@ -11,6 +11,19 @@ from datetime import date
 from typing import Any
 
 
+def as_date(value: Any) -> date | None:
+    """A pack's date: a TOML date as it is, or ISO text (YYYY-MM-DD); None when it is neither.
+    Each reader raises its own error (type and wording) on None."""
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return None
+
+
 class PackFieldError(ValueError):
     """A pack that cannot be used; ``field`` names the offending entry."""
 
@@ -39,14 +52,10 @@ class PackFields:
         return value
 
     def day(self, value: Any, name: str) -> date:
-        if isinstance(value, date):
-            return value
-        if isinstance(value, str):
-            try:
-                return date.fromisoformat(value)
-            except ValueError:
-                pass
-        raise self.error(name, f"not a date (YYYY-MM-DD): {value!r}")
+        found = as_date(value)
+        if found is None:
+            raise self.error(name, f"not a date (YYYY-MM-DD): {value!r}")
+        return found
 
     def posint(self, value: Any, name: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -15,6 +15,7 @@ from typing import Any
 
 from omtui.domain.calendar import CalendarError, Unit
 from omtui.domain.case import EventType
+from omtui.domain.packfields import as_date
 from omtui.domain.rules.conditions import ConditionError, parse_condition
 from omtui.domain.rules.model import (
     CASE_ANCHORS,
@@ -160,14 +161,10 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def _date_value(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    found = as_date(value)
+    if found is None:
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    return found
 
 
 # -- a rule ---------------------------------------------------------------------------------------
