@@ -184,31 +184,57 @@ def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
     date is fixed width): cheap to send back from a worker and to sort."""
     from omtui.domain.agenda import case_items
     from omtui.domain.calendar import CalendarError
+    from omtui.domain.due import Status
 
     job = _JOB
     cases, today, calendar, book = job["cases"], job["today"], job["calendar"], job["book"]
     as_json, open_only = job["as_json"], job["open_only"]
     writer = JsonWriter()
     out: list[tuple[str, str]] = []
+    append = out.append
+    done_status = Status.DONE
+    # per status: its urgency digit and value (looked up by identity, not by string hash)
+    urgency = {s: str(_URGENCY[s.value]) for s in Status}
+    values = {s: s.value for s in Status}
+    iso: dict = {}                 # date -> ISO text: a list repeats a few thousand dates
     for case in cases[lo:hi]:
         try:
             items = case_items(case, today, calendar, book)   # sorted with the rest below
         except CalendarError as exc:     # a count out of the calendar's range
-            out.append((PROBLEM_KEY, f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
+            append((PROBLEM_KEY, f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
             continue
+        name = case.name
         for item in items:
-            if open_only and not item.is_open:
+            status = item.status
+            if open_only and status is done_status:
                 continue
-            due = item.due.isoformat()
-            key = f"{_URGENCY[item.status]}{due}{item.rule}"    # sorts as item.sort_key()
+            d = item.due
+            due = iso.get(d)
+            if due is None:
+                due = iso[d] = d.isoformat()
+            key = urgency[status] + due + item.rule    # sorts as item.sort_key()
             if as_json:
-                out.append((key, writer.text(item)))
-            else:
-                late = f" ({item.late_by} wd late)" if item.late_by else ""
-                done = f" done {item.done_on.isoformat()}{late}" if item.done_on else ""
-                out.append((key, _table_row(
-                    item.status._value_, due, item.crn, case.name,
-                    item.title + done, item.source, f"{item.day0.isoformat()} {item.day0_label}")))
+                append((key, writer.text(item)))
+                continue
+            what = item.title
+            d = item.done_on
+            if d:
+                done = iso.get(d)
+                if done is None:
+                    done = iso[d] = d.isoformat()
+                late = item.late_by
+                what = (f"{what} done {done} ({late} wd late)" if late
+                        else f"{what} done {done}")
+            d = item.day0
+            day0 = iso.get(d)
+            if day0 is None:
+                day0 = iso[d] = d.isoformat()
+            row = CELL_SEP.join((values[status], due, item.crn, name, what, item.source,
+                                 day0 + " " + item.day0_label))
+            if row.count(CELL_SEP) != _CELLS - 1:
+                row = _table_row(values[status], due, item.crn, name, what, item.source,
+                                 day0 + " " + item.day0_label)
+            append((key, row))
     out.sort(key=_first)     # stable: a worker's rows come back as one sorted run
     return out
 

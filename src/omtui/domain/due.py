@@ -132,16 +132,45 @@ class _DeferredTrace:
 DueItem.trace = _DeferredTrace()  # type: ignore[assignment]
 
 
-def _init(self: DueItem, crn: str, rule: str, title: str, source: str, day0: date,
-          day0_label: str, due: date, status: Status, trace: Trace, satisfied_by: str,
-          done_on: date | None = None, late_by: int | None = None, kind: str = "rule",
-          notes: tuple[str, ...] = ()) -> None:
-    """The dataclass __init__, in one dict update instead of fourteen frozen setattrs (a due
-    list makes millions of items: 2.6 -> 0.7 us each)."""
-    self.__dict__.update(crn=crn, rule=rule, title=title, source=source, day0=day0,
-                         day0_label=day0_label, due=due, status=status, trace=trace,
-                         satisfied_by=satisfied_by, done_on=done_on, late_by=late_by, kind=kind,
-                         notes=notes)
+def fast_frozen_init(cls: type) -> type:
+    """Give a frozen dataclass (no slots, no __post_init__, no default factories) an __init__
+    that sets the instance dict in one go instead of one frozen ``object.__setattr__`` per
+    field: a due list makes millions of these records (DueItem: 2.6 -> 0.6 us each).
+    Same signature, defaults and behaviour as the generated one."""
+    names = [f.name for f in fields(cls)]
+    if (not names or hasattr(cls, "__slots__") or hasattr(cls, "__post_init__")
+            or any(f.default_factory is not MISSING or not f.init for f in fields(cls))):
+        raise TypeError(f"{cls.__name__}: fast_frozen_init needs plain fields")  # pragma: no cover
+    defaults = {f"_d_{f.name}": f.default for f in fields(cls) if f.default is not MISSING}
+    params = ", ".join(f"{n}=_d_{n}" if f"_d_{n}" in defaults else n for n in names)
+    body = ", ".join(f"{n!r}: {n}" for n in names)
+    namespace: dict[str, object] = {"_set": object.__setattr__, **defaults}
+    exec(f"def __init__(self, {params}):\n    _set(self, '__dict__', {{{body}}})\n",  # noqa: S102
+         namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"   # type: ignore[attr-defined]
+    cls.__init__ = init   # type: ignore[misc]
+    return cls
+
+
+fast_frozen_init(DueItem)
+_set_dict = object.__setattr__
+_new = object.__new__
+
+
+def new_item(crn: str, rule: str, title: str, source: str, day0: date, day0_label: str,
+             due: date, status: Status, trace: Trace, satisfied_by: str,
+             done_on: date | None, late_by: int | None, kind: str,
+             notes: tuple[str, ...]) -> DueItem:
+    """``DueItem(...)`` with every field given in order, for the engine's hot paths (no
+    keyword matching, no __init__ call)."""
+    item = _new(DueItem)
+    _set_dict(item, "__dict__", {
+        "crn": crn, "rule": rule, "title": title, "source": source, "day0": day0,
+        "day0_label": day0_label, "due": due, "status": status, "trace": trace,
+        "satisfied_by": satisfied_by, "done_on": done_on, "late_by": late_by, "kind": kind,
+        "notes": notes})
+    return item
 
 
 if tuple((f.name, f.default) for f in fields(DueItem)) != (
@@ -149,6 +178,4 @@ if tuple((f.name, f.default) for f in fields(DueItem)) != (
         ("day0", MISSING), ("day0_label", MISSING), ("due", MISSING), ("status", MISSING),
         ("trace", MISSING), ("satisfied_by", MISSING), ("done_on", None), ("late_by", None),
         ("kind", "rule"), ("notes", ())):      # pragma: no cover - a field was changed
-    raise RuntimeError("DueItem's fields changed: update due._init to match")
-_init.__qualname__ = "DueItem.__init__"
-DueItem.__init__ = _init  # type: ignore[method-assign]
+    raise RuntimeError("DueItem's fields changed: update due.new_item to match")

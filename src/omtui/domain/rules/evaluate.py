@@ -23,7 +23,7 @@ from typing import Any
 
 from omtui.domain.calendar import CalendarError, Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, Event, EventType, OrderType
-from omtui.domain.due import DueItem, Status, status_for
+from omtui.domain.due import DueItem, Status, new_item, status_for
 from omtui.domain.rules.model import Anchor, EventPattern, Rule, RuleBook, RuleVersions
 
 
@@ -67,7 +67,7 @@ class CaseView:
     """A case as of today: events indexed by type (only those on or before today), facts."""
 
     __slots__ = ("case", "today", "by_type", "dates", "facts", "terminated_on", "release_day",
-                 "_matching", "_keys", "_case_anchors")
+                 "_matching", "_keys", "_case_anchors", "_searchable")
 
     def __init__(self, case: Case, today: date):
         self.case, self.today = case, today
@@ -76,6 +76,7 @@ class CaseView:
         self._matching: dict[int, list[Event]] = {}
         self._keys: dict[EventType, frozenset[str]] = {}
         self._case_anchors: dict[str, tuple[date, str, Event | None] | None] | None = None
+        self._searchable: dict[int, tuple[list[Event], list[date], Any] | None] = {}
         releases = by_type.get(EventType.RELEASE)
         last_release = releases[-1].date if releases else None
         release_date = case.release_date
@@ -162,19 +163,40 @@ class CaseView:
                 return events[i]
         return None
 
-    def first_from(self, pattern: EventPattern, lower: date, exclude: Event | None) -> Event | None:
-        """The earliest matching event on or after ``lower`` (not ``exclude``)."""
+    def _search(self, pattern: EventPattern) -> tuple[list[Event], list[date], Any] | None:
+        """The pattern's candidate events, their dates and its field test (None: no test),
+        or None when none can match; made once per pattern per case."""
         events = self._candidates(pattern)
         if events is None:
+            found = None
+        else:
+            dates = self.dates.get(pattern.type)
+            if dates is None:
+                dates = self.dates[pattern.type] = [e.date for e in events]
+            found = (events, dates, pattern.fields_match if pattern.fields else None)
+        self._searchable[id(pattern)] = found
+        return found
+
+    def first_from(self, pattern: EventPattern, lower: date, exclude: Event | None) -> Event | None:
+        """The earliest matching event on or after ``lower`` (not ``exclude``)."""
+        found = self._searchable.get(id(pattern), _UNSET)
+        if found is _UNSET:
+            found = self._search(pattern)
+        if found is None:
             return None
-        dates = self.dates.get(pattern.type)
-        if dates is None:
-            dates = self.dates[pattern.type] = [e.date for e in events]
+        events, dates, test = found
         i = bisect_left(dates, lower)
-        test = pattern.fields_match if pattern.fields else None
-        for k in range(i, len(events)):
+        n = len(events)
+        if test is None:
+            if i < n and events[i] is not exclude:
+                return events[i]
+            for k in range(i + 1, n):
+                if events[k] is not exclude:
+                    return events[k]
+            return None
+        for k in range(i, n):
             e = events[k]
-            if e is not exclude and (test is None or test(e)):
+            if e is not exclude and test(e):
                 return e
         return None
 
@@ -212,6 +234,8 @@ class CaseView:
 
 _event_date = attrgetter("date")
 _WORKING_DAYS = Unit.WORKING_DAYS
+_UNSET: Any = object()
+_DONE = Status.DONE
 
 
 # -- memoised calendar arithmetic -----------------------------------------------------------------
@@ -276,12 +300,20 @@ class _Memo:
 
 _MEMOS: "weakref.WeakKeyDictionary[WorkingCalendar, _Memo]" = weakref.WeakKeyDictionary()
 _MAX_MEMO = 250_000
+#: (weak reference to the calendar, its memo) of the last call: a due list asks several times
+#: per case for the same calendar's memo (a WeakKeyDictionary look-up makes a weakref)
+_last_memo: tuple[Any, _Memo | None] = (lambda: None, None)
 
 
 def memo_for(calendar: WorkingCalendar) -> _Memo:
+    global _last_memo
+    ref, memo = _last_memo
+    if ref() is calendar and memo is not None:
+        return memo
     memo = _MEMOS.get(calendar)
     if memo is None:
         memo = _MEMOS[calendar] = _Memo(calendar)
+    _last_memo = (weakref.ref(calendar), memo)
     return memo
 
 
@@ -315,8 +347,11 @@ def _day0(rule: Rule, view: CaseView) -> tuple[date, str, Event | None] | None:
 def _satisfied(rule: Rule, view: CaseView, lower: date, exclude: Event | None) -> Event | None:
     """The event that satisfies the rule: the count-th matching one on or after ``lower``."""
     if rule.count == 1:
+        patterns = rule.satisfied_by
+        if len(patterns) == 1:
+            return view.first_from(patterns[0], lower, exclude)
         best = None
-        for pattern in rule.satisfied_by:
+        for pattern in patterns:
             e = view.first_from(pattern, lower, exclude)
             if e is not None and (best is None or e.date < best.date):
                 best = e
@@ -329,42 +364,41 @@ def _satisfied(rule: Rule, view: CaseView, lower: date, exclude: Event | None) -
 
 def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
           anchor_event: Event | None) -> tuple[DueItem | None, str]:
-    case, today = view.case, view.today
-    calendar = memo.calendar
+    case = view.case
     off = rule.offset
     n, unit = off.n, off.unit
-    try:
-        # the due date now; the day-by-day trace when the item is explained. The checks are
-        # the ones calendar.explain makes after the count, so what raises here is unchanged.
-        due = memo.due(day0, n, unit)
-        window_day = (memo.add(day0, rule.window_start.n, rule.window_start.unit)
-                      if rule.window_start else None)
-    except CalendarError as exc:
-        return None, f"cannot count from day 0 {day0.isoformat()}: {exc}"
-    trace = memo.traces.get((day0, n, unit)) or (lambda: memo.trace(day0, n, unit))
-    try:
-        if rule.phase_until is not None:
-            end = memo.add(case.commencement, rule.phase_until.n, rule.phase_until.unit)
-            if day0 >= end:
-                return None, (f"outside its phase: day 0 {day0.isoformat()} is not before "
-                              f"commencement + {rule.phase_until} ({end.isoformat()})")
-        if rule.phase_from is not None:
-            begin = memo.add(case.commencement, rule.phase_from.n, rule.phase_from.unit)
-            if day0 < begin:
-                return None, (f"outside its phase: day 0 {day0.isoformat()} is before "
-                              f"commencement + {rule.phase_from} ({begin.isoformat()})")
-    except CalendarError as exc:
-        return None, f"cannot count the phase: {exc}"
+    key = (day0, n, unit)
+    window_start = rule.window_start
+    due = memo.checked.get(key)
+    window_day = None
+    if due is None or window_start is not None:
+        try:
+            # the due date now; the day-by-day trace when the item is explained. The checks
+            # are the ones calendar.explain makes after the count, so what raises is unchanged.
+            due = memo.due(day0, n, unit)
+            if window_start is not None:
+                window_day = memo.add(day0, window_start.n, window_start.unit)
+        except CalendarError as exc:
+            return None, f"cannot count from day 0 {day0.isoformat()}: {exc}"
+    trace = memo.traces.get(key) or (lambda: memo.trace(day0, n, unit))
+    if rule.phase_until is not None or rule.phase_from is not None:
+        why = _outside_phase(rule, case, memo, day0)
+        if why:
+            return None, why
     # The earliest date a satisfying event counts from: day 0 (or the window's start when
     # that is earlier, e.g. up to 8 weeks before an end date); for a deadline before day 0
     # (before release), anything since the sentence.
     if window_day is not None:
         lower = min(day0, window_day)
-    elif off.n >= 0:
+    elif n >= 0:
         lower = day0
     else:
         lower = case.sentence_date
-    done = _satisfied(rule, view, lower, anchor_event)
+    patterns = rule.satisfied_by
+    if len(patterns) == 1 and rule.count == 1:
+        done = view.first_from(patterns[0], lower, anchor_event)
+    else:
+        done = _satisfied(rule, view, lower, anchor_event)
     done_on = done.date if done is not None else None
     terminated_on = view.terminated_on
     if terminated_on is not None and done_on is None:
@@ -377,19 +411,36 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
         notes = notes + (f"window: from {window_day.isoformat()} ({rule.window_start} from "
                          f"day 0) to {due.isoformat()}",)
     late_by = None
-    if done_on is not None and done_on > due:
-        try:
-            late_by = calendar.working_days_between(due, done_on) or None
-        except CalendarError:
-            late_by = None
-    status = memo.status(due, done_on, today)
-    item = DueItem(
-        crn=case.crn, rule=rule.id, title=rule.title, source=rule.source, day0=day0,
-        day0_label=label, due=due, status=status, trace=trace,
-        satisfied_by=rule.satisfied_text, done_on=done_on, late_by=late_by,
-        kind=rule.kind, notes=notes,
-    )
-    return item, ""
+    today = view.today
+    if done_on is not None:
+        if done_on > due:
+            try:
+                late_by = memo.calendar.working_days_between(due, done_on) or None
+            except CalendarError:
+                late_by = None
+        status = _DONE if done_on <= today else memo.status(due, done_on, today)
+    else:
+        status = memo.statuses.get((due, today)) or memo.status(due, None, today)
+    return new_item(case.crn, rule.id, rule.title, rule.source, day0, label, due, status, trace,
+                    rule.satisfied_text, done_on, late_by, rule.kind, notes), ""
+
+
+def _outside_phase(rule: Rule, case: Case, memo: _Memo, day0: date) -> str:
+    """Why day 0 falls outside the rule's phase ("" when inside)."""
+    try:
+        if rule.phase_until is not None:
+            end = memo.add(case.commencement, rule.phase_until.n, rule.phase_until.unit)
+            if day0 >= end:
+                return (f"outside its phase: day 0 {day0.isoformat()} is not before "
+                        f"commencement + {rule.phase_until} ({end.isoformat()})")
+        if rule.phase_from is not None:
+            begin = memo.add(case.commencement, rule.phase_from.n, rule.phase_from.unit)
+            if day0 < begin:
+                return (f"outside its phase: day 0 {day0.isoformat()} is before "
+                        f"commencement + {rule.phase_from} ({begin.isoformat()})")
+    except CalendarError as exc:
+        return f"cannot count the phase: {exc}"
+    return ""
 
 
 def _rule_items(rule: Rule, view: CaseView, memo: _Memo) -> tuple[list[DueItem], str]:
@@ -422,12 +473,17 @@ def evaluate_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rul
                    view: CaseView | None = None) -> list[DueItem]:
     """Every due item the rule book makes of this case (not sorted)."""
     view = view or CaseView(case, today)
-    facts = view.facts
     memo = memo_for(calendar)
     out: list[DueItem] = []
     for rule in _applicable(book, view):
-        items, _ = _rule_items(rule, view, memo)
-        out.extend(items)
+        if rule.per_event:
+            out.extend(_rule_items(rule, view, memo)[0])
+            continue
+        found = _day0(rule, view)
+        if found is not None:
+            item = _item(rule, view, memo, found[0], found[1], found[2])[0]
+            if item is not None:
+                out.append(item)
     return out
 
 
