@@ -100,6 +100,20 @@ def test_fresh_summaries_give_the_same_due_list_as_the_rules_engine(store_url):
         assert lines[0].endswith(f"[{item.rule}]") and any(l.startswith("due: ") for l in lines)
 
 
+def test_each_officer_line_lists_its_cases_and_their_names(store_url):
+    """The team view lists each officer's cases from team_due alone (no second read)."""
+    cases = _office(store_url)
+    with open_store(store_url, officer="mo") as s:
+        _team, grouped = s.team_cases()
+        expected = {label: [c.crn for c in group] for label, group in grouped.items()}
+        for _ in ("cold", "warm"):
+            due = s.team_due(TODAY, CAL)
+            assert {line.officer: line.crns for line in due.officers} == expected
+            assert all(line.cases == len(line.crns) for line in due.officers)
+            assert due.names == {c.crn: c.name for c in cases}
+            assert "crns" not in due.to_dict()["officers"][0]       # the JSON is unchanged
+
+
 def test_worker_processes_give_the_same_due_list(store_url):
     _office(store_url)
     with open_store(store_url, officer="mo") as s:

@@ -1,6 +1,10 @@
 """The team view, driven by real keys on an office database: a team manager sees the team's
 caseload per officer with overdue counts, Enter on an officer lists their cases, Enter on a
-case opens it (audited); anyone else gets a clear message and no palette entry."""
+case opens it (audited); anyone else gets a clear message and no palette entry.
+
+The key tests run against a SQLite file and a real PostgreSQL server started by the tests
+(``tests/store/pgserver.py``; skipped with the reason printed when the server binaries are
+missing)."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from omtui.domain.due import Status
 from omtui.screens.case_view import CaseViewScreen
 from omtui.screens.team import TeamScreen
 from omtui.store import open_store
+from tests.store.pgserver import pg_server, pg_url  # noqa: F401 - fixtures
 from tests.tui.test_office_lookup import _history, _office
 from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, settle
 
@@ -24,6 +29,16 @@ def office(tmp_path):
     path = tmp_path / "office.sqlite"
     _office(path)
     return path
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_office(request, tmp_path):
+    """The same office in a SQLite file and in a fresh database on a real PostgreSQL
+    server."""
+    where = (tmp_path / "office.sqlite" if request.param == "sqlite"
+             else request.getfixturevalue("pg_url"))
+    _office(where)
+    return where
 
 
 def app_for(path, officer, fixed_cal):
@@ -62,7 +77,8 @@ async def open_team(pilot) -> TeamScreen:
     return screen
 
 
-async def test_team_manager_sees_each_officers_counts_and_their_cases(office, fixed_cal):
+async def test_team_manager_sees_each_officers_counts_and_their_cases(any_office, fixed_cal):
+    office = any_office
     alex_counts = expected_counts(fixed_cal, ["X100001", "X100002", "X100006"])
     assert ("mo", "read") not in _history(office, "X100001")
     app, store = app_for(office, "mo", fixed_cal)
@@ -117,7 +133,8 @@ async def test_team_manager_sees_each_officers_counts_and_their_cases(office, fi
 
 
 async def test_an_offender_manager_is_told_why_not_and_the_palette_has_no_team_entry(
-        office, fixed_cal):
+        any_office, fixed_cal):
+    office = any_office
     app, store = app_for(office, "alex", fixed_cal)
     try:
         async with app.run_test(size=(120, 36)) as pilot:
@@ -174,7 +191,8 @@ async def test_without_an_office_database_the_key_says_so(app):
                    for n in pilot.app._notifications)
 
 
-async def test_the_first_view_of_the_day_says_how_far_it_has_got(office, fixed_cal, monkeypatch):
+async def test_the_first_view_of_the_day_says_how_far_it_has_got(any_office, fixed_cal,
+                                                                 monkeypatch):
     """No summaries stored yet: the due items are worked out while the manager waits, and the
     head of the screen counts the cases done (then shows the team's figures)."""
     shown: list[str] = []
@@ -186,7 +204,7 @@ async def test_the_first_view_of_the_day_says_how_far_it_has_got(office, fixed_c
         return original(self, content, *args, **kwargs)
 
     monkeypatch.setattr(Static, "update", spy)
-    app, store = app_for(office, "mo", fixed_cal)
+    app, store = app_for(any_office, "mo", fixed_cal)
     try:
         async with app.run_test(size=(100, 30)) as pilot:
             await open_team(pilot)
