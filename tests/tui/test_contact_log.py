@@ -341,3 +341,34 @@ async def test_keys_typed_in_one_burst_on_the_open_form_reach_each_field(
         assert logged[-1].extra["contact_type"] == ctype
         assert logged[-1].extra["outcome_detail"] == detail
         assert logged[-1].extra.get("absence_reason") == reason
+
+
+async def test_keys_queued_for_the_form_as_its_first_field_takes_the_focus_are_not_lost(
+        app, store):
+    """Under tmux, keys 60-120 ms apart: the app queued a key for the screen (nothing had the
+    focus yet), and the first field got the focus before the screen read it. The key must
+    still reach that field."""
+    from textual import events
+
+    class Racing(ContactEntryScreen):
+        def ready_for_typing(self, first):
+            for char in "oa":          # queued for the screen while nothing has the focus
+                key = events.Key(char, char)
+                key._set_forwarded()
+                self.post_message(key)
+            super().ready_for_typing(first)
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        before = len(store.get_case("E100001").events)
+        app.push_screen(Racing("E100001", "test"))
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#entry-type").value == "office"
+        assert form.query_one("#entry-outcome").value == "attended_complied"
+        await press(pilot, "ctrl+s")
+        logged = store.get_case("E100001").events
+        assert len(logged) == before + 1
+        assert logged[-1].extra["outcome_detail"] == "attended_complied"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,16 +44,16 @@ from omtui.screens.contact_common import (
     taxonomy,
 )
 from omtui.widgets.key_picker import FieldError, KeyPicker
-from omtui.widgets.typed_order import SavesAfterTyping, send_key
 from omtui.widgets.text import literal, long_date
+from omtui.widgets.typed_order import TypedInOrder
 
 FIELDS = ("date", "time", "type", "outcome", "reason", "note")
 
 
-class ContactEntryScreen(SavesAfterTyping, ModalScreen[Event | None]):
+class ContactEntryScreen(TypedInOrder, ModalScreen[Event | None]):
     # Nothing has the focus until the pickers are built (``_after_build``; "" and not None,
-    # which would mean the app's default): keys typed before then are kept (``_early``) and
-    # given to the form in order once it is ready, so "c o a ctrl+s" typed at once lands
+    # which would mean the app's default): keys typed before then are kept and given to the
+    # form in order once it is ready (``TypedInOrder``), so "c o a ctrl+s" typed at once lands
     # where it is meant, never in the date field, and the save comes last.
     AUTO_FOCUS = ""
     """Log one contact for ``crn`` (or record the outcome of ``appointment``)."""
@@ -173,31 +173,14 @@ class ContactEntryScreen(SavesAfterTyping, ModalScreen[Event | None]):
             box.mount(FieldError(id=f"error-{name}"))
         self.call_after_refresh(self._after_build, problem)
 
-    _early: tuple[events.Key, ...] = ()
-    ready = False
-    _save_when_ready = False
-
-    def on_key(self, event: events.Key) -> None:
-        if not self.ready and event.key != "escape":
-            event.stop(), event.prevent_default()
-            self._early += (events.Key(event.key, event.character),)
-
     def _after_build(self, problem: str | None) -> None:
         from omtui.screens.draft_prompt import FormAutosave, draft_store_for, officer_of
 
         self._show_reason_row()
         start = "#entry-outcome" if self.appointment is not None else "#entry-type"
-        self.set_focus(self.query_one(start, KeyPicker))      # at once, not after a refresh
-        self.ready = True
-        # Keys typed while the form was opening go to the first field in order; each choice
-        # passes the rest on to the next field (``typed_order``). A save asked for meanwhile
-        # comes after them.
-        early, self._early = self._early, ()
-        for key in early:
-            send_key(self.focused or self, key.key, key.character)
-        if self._save_when_ready:
-            self._save_when_ready = False
-            self.action_save()
+        # Keys typed while the form was opening follow, in order; each choice passes the rest
+        # on to the next field, and a save asked for meanwhile comes after them.
+        self.ready_for_typing(self.query_one(start, KeyPicker))
         if problem:
             self.notify(problem, severity="warning", markup=False, timeout=8)
         self.drafts = draft_store_for(self.app)
@@ -407,9 +390,6 @@ class ContactEntryScreen(SavesAfterTyping, ModalScreen[Event | None]):
     # -- saving ------------------------------------------------------------------------------------------
     def action_save(self) -> None:
         if self.saving:
-            return
-        if not self.ready:                     # ctrl+s typed while the form was opening
-            self._save_when_ready = True
             return
         self.after_typing(self._save_typed)    # after every key typed before ctrl+s
 

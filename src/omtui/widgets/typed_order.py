@@ -1,16 +1,26 @@
-"""Keys typed quickly reach the field they were meant for, and a save waits for them.
+"""Keys typed quickly reach the field they were meant for, in order, and a save waits for them.
 
-Textual hands each key to the widget that has the focus *when the key arrives* and queues it
-there. A one-key choice (:class:`~omtui.widgets.key_picker.KeyPicker`) moves the focus on as
-soon as it picks, but keys typed before it did so are already queued for it. Two pieces keep
-fast typing ("o a ctrl+s", or keys sent by a terminal multiplexer in one burst) in order:
+Textual hands each key to the widget that has the focus *when the app reads the key* and
+queues it there; every widget works through its own queue. Two things break fast typing in a
+form ("c o a ctrl+s" sent in one burst, or keys a terminal multiplexer passes on every 60 ms):
 
-* :func:`pass_on`: a field that no longer has the focus gives a key queued for it to the field
-  that has the focus now, marked as already forwarded (so the app does not forward it again);
-* :class:`SavesAfterTyping`: a screen mixin whose :meth:`~SavesAfterTyping.after_typing` runs
-  an action (the save) only once every key typed before it has been handled. It sends a marker
-  down the same queue the keys went to, and follows the focus until the marker reaches a field
-  that still has the focus: by then every earlier key is in.
+* while the form is being built nothing has the focus, so keys are queued for the screen, and
+  by the time the screen reads them the first field may have the focus: they must go there;
+* a one-key choice (:class:`~omtui.widgets.key_picker.KeyPicker`) moves the focus on as soon
+  as it picks, but the keys typed before it did so are already queued for it.
+
+:class:`TypedInOrder` (a mixin for form screens) and :func:`pass_on` (called by a field at the
+top of its key handler) keep one order:
+
+1. While the form is opening (:attr:`TypedInOrder.keys_held`) the screen keeps every key.
+   :meth:`~TypedInOrder.ready_for_typing` focuses the first field and sends the screen a
+   marker; keys the app queued for the screen before the focus moved are ahead of the marker,
+   and a key that reaches the field before the marker is handed back to the screen (behind
+   it). At the marker the kept keys go to the first field, in order.
+2. A field that no longer has the focus gives a key queued for it to the field that has it.
+3. :meth:`~TypedInOrder.after_typing` runs an action (the save) once every key typed before it
+   has been handled: it sends a marker down the queue the keys went to and follows the focus
+   until the marker reaches a field that still has it.
 
 Widgets here never touch the store.
 """
@@ -27,57 +37,97 @@ from textual.widget import Widget
 MAX_HOPS = 32
 
 
+def send_key(target: Widget, key: str, character: str | None) -> None:
+    """Queue a key for ``target`` (a field, or a :class:`TypedInOrder` screen) behind the keys
+    already queued there. Unhandled, it bubbles to the app's bindings as a typed key does."""
+    event = events.Key(key, character)
+    event._set_forwarded()                  # the app must not forward it a second time
+    event.via = target                      # type: ignore[attr-defined]  (typed keys have none)
+    target.post_message(event)
+
+
 def pass_on(widget: Widget, event: events.Key) -> bool:
-    """When ``widget`` no longer has the focus, give ``event`` (a key queued for it before the
-    focus moved) to the widget that has it now. True when passed on (the caller stops here)."""
-    focused = widget.screen.focused
-    if focused is None or focused is widget:
-        return False
+    """Call first in a field's key handler. When the key belongs elsewhere (the form is still
+    opening, or the focus has moved on from ``widget``) send it there and return True."""
+    screen = widget.screen
+    if getattr(screen, "keys_held", False):
+        target: Widget | None = screen
+    else:
+        target = screen.focused
+        if target is None or target is widget:
+            return False
     event.stop()
     event.prevent_default()
-    send_key(focused, event.key, event.character)
+    send_key(target, event.key, event.character)
     return True
 
 
-def send_key(widget: Widget, key: str, character: str | None) -> None:
-    """Queue a key for ``widget`` as if typed while it had the focus (after the keys already
-    queued for it). Unhandled, it bubbles to the app's bindings as a typed key would."""
-    event = events.Key(key, character)
-    event._set_forwarded()              # the app must not forward it a second time
-    widget.post_message(event)
+class TypingMarker(Message):
+    """Handled by the screen once it has passed through ``via``'s queue."""
 
-
-class AfterTyping(Message):
-    """The marker: handled by the screen once it has passed through ``via``'s queue."""
-
-    def __init__(self, via: Widget, action: Callable[[], object], hops: int) -> None:
+    def __init__(self, via: object, action: Callable[[], object] | None, hops: int) -> None:
         super().__init__()
         self.via = via
         self.action = action
         self.hops = hops
 
 
-class SavesAfterTyping:
-    """Mixin for a form screen (list it before the Screen class)."""
+class TypedInOrder:
+    """Mixin for a form screen (list it before the Screen class). The screen starts with
+    nothing focused (``AUTO_FOCUS = ""``) and calls :meth:`ready_for_typing` once its fields
+    exist. (Handlers are found by name: a mixin's ``@on`` handlers are not collected.)"""
+
+    keys_held = True
+    _held: tuple[tuple[str, str | None], ...] = ()
+    _held_actions: tuple[Callable[[], object], ...] = ()
+
+    def ready_for_typing(self, first: Widget) -> None:
+        """Give ``first`` the focus now; the keys kept so far follow it, in order."""
+        self.set_focus(first)                                   # type: ignore[attr-defined]
+        self.post_message(TypingMarker(self, None, 0))         # type: ignore[attr-defined]
 
     def after_typing(self, action: Callable[[], object]) -> None:
         """Run ``action`` after every key already typed has reached its field."""
-        focused = self.focused          # type: ignore[attr-defined]
+        if self.keys_held:
+            self._held_actions += (action,)
+            return
+        focused = self.focused                                  # type: ignore[attr-defined]
         if focused is None:
             action()
             return
-        focused.post_message(AfterTyping(focused, action, 0))
+        focused.post_message(TypingMarker(focused, action, 0))
 
-    def on_after_typing(self, message: AfterTyping) -> None:
-        """(Found by name: a mixin's ``@on`` handlers are not collected.)"""
+    def on_key(self, event: events.Key) -> None:
+        if self.keys_held:
+            if event.key != "escape":                          # escape still closes the form
+                event.stop()
+                event.prevent_default()
+                self._held += ((event.key, event.character),)
+            return
+        focused = self.focused                                  # type: ignore[attr-defined]
+        if getattr(event, "via", None) is self and focused is not None:
+            event.stop()                        # handed back while the form was opening
+            event.prevent_default()
+            send_key(focused, event.key, event.character)
+
+    def on_typing_marker(self, message: TypingMarker) -> None:
         message.stop()
-        focused = self.focused          # type: ignore[attr-defined]
+        if message.action is None:                              # the form is ready
+            self.keys_held = False
+            held, self._held = self._held, ()
+            actions, self._held_actions = self._held_actions, ()
+            target = self.focused or self                       # type: ignore[attr-defined]
+            for key, character in held:
+                send_key(target, key, character)
+            for action in actions:
+                self.after_typing(action)
+            return
+        focused = self.focused                                  # type: ignore[attr-defined]
         if focused is not None and focused is not message.via and message.hops < MAX_HOPS:
-            # The focus moved on while the keys came in: they were passed on to ``focused``
-            # (pass_on), so follow them there.
-            focused.post_message(AfterTyping(focused, message.action, message.hops + 1))
+            # The focus moved on while the keys came in; they were passed on to ``focused``.
+            focused.post_message(TypingMarker(focused, message.action, message.hops + 1))
             return
         message.action()
 
 
-__all__ = ["SavesAfterTyping", "pass_on", "send_key"]
+__all__ = ["TypedInOrder", "pass_on", "send_key"]
