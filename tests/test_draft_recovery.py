@@ -13,22 +13,15 @@ autosave had already written.
 
 from __future__ import annotations
 
-import fcntl
 import json
-import os
-import pty
-import select
 import signal
-import struct
-import subprocess
 import sys
-import termios
-import threading
 import time
 from pathlib import Path
 
-import pyte
 import pytest
+
+from tests.ptyapp import PtyApp
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPED = "Find settled housing before the tenancy ends – Zoë"
@@ -65,78 +58,6 @@ class RecoveryApp(OmtuiApp):
 RecoveryApp(clock=lambda: date(2026, 11, 23), calendar=calendar,
             store=InMemoryStore(cases), officer="tester").run()
 '''
-
-class PtyApp:
-    """The script running on a pseudo-terminal of 100x30. A thread feeds its output to a
-    terminal emulator (pyte), so what is checked is what the screen shows now, as a person
-    would see it, not a stream of partial repaints."""
-
-    def __init__(self, script: Path, data_dir: Path) -> None:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-        env = {**os.environ, "OMTUI_DATA_DIR": str(data_dir), "TERM": "xterm-256color",
-               "COLUMNS": "100", "LINES": "30", "PYTHONPATH": str(ROOT / "src")}
-        for name in ("OMTUI_DB", "OMTUI_OFFICER", "TEXTUAL", "NO_COLOR"):
-            env.pop(name, None)
-        self.proc = subprocess.Popen([sys.executable, str(script), str(ROOT)], stdin=slave,
-                                     stdout=slave, stderr=slave, env=env, close_fds=True,
-                                     start_new_session=True)
-        os.close(slave)
-        self.master = master
-        self.screen = pyte.Screen(100, 30)
-        self.stream = pyte.ByteStream(self.screen)
-        self.lock = threading.Lock()
-        self.done = False
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-
-    def _read(self) -> None:
-        while not self.done:
-            try:
-                ready, _, _ = select.select([self.master], [], [], 0.1)
-                if ready:
-                    chunk = os.read(self.master, 65536)
-                    if not chunk:
-                        return
-                    with self.lock:
-                        self.stream.feed(chunk)
-            except OSError:
-                return
-
-    def text(self) -> str:
-        """The screen as it is now, a line per row, trailing blanks dropped."""
-        with self.lock:
-            return "\n".join(line.rstrip() for line in self.screen.display)
-
-    def wait_for(self, needle: str, timeout: float = 60.0) -> None:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if needle in self.text():
-                return
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.1)
-        raise AssertionError(f"{needle!r} never appeared on the screen; it shows:\n{self.text()}")
-
-    def type(self, text: str, pause: float = 0.03) -> None:
-        for ch in text:
-            os.write(self.master, ch.encode("utf-8"))
-            time.sleep(pause)
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=20)
-        self.close()
-
-    def close(self) -> None:
-        self.done = True
-        self.reader.join(timeout=2)
-        try:
-            os.close(self.master)
-        except OSError:
-            pass
-
 
 def _draft_file(data_dir: Path) -> Path:
     return data_dir / "drafts" / "tester@objective%3AX100001%3Aobj-1.json"

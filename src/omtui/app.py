@@ -107,6 +107,10 @@ class OmtuiApp(App[None]):
 
     # -- screens -----------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if not self.is_headless:
+            from omtui.terminal_watch import watch_terminal
+
+            watch_terminal(self)        # drafts written and the process gone if it hangs up
         if self.training:
             from omtui.screens.training import TrainingPickerScreen
 
@@ -124,7 +128,11 @@ class OmtuiApp(App[None]):
         """Work typed but never saved (a crash, a power cut, a form left open) is named at start,
         with the keys that lead back to it; the form itself offers the draft."""
         from omtui.drafts import DraftError
-        from omtui.screens.draft_prompt import draft_store_for, drafts_notice, officer_of
+        from omtui.screens.draft_prompt import (
+            draft_store_for,
+            drafts_notice,
+            officer_of,
+        )
 
         try:
             infos = draft_store_for(self).list(officer_of(self))

@@ -10,6 +10,7 @@ old). Once the form is saved to the store the draft is discarded.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -175,6 +176,16 @@ class DraftPrompt(ModalScreen[DraftChoice]):
             yes="Discard", no="Keep it"), answered)
 
 
+#: Every form's autosave still open (the app writes their drafts if its terminal is lost).
+_OPEN: weakref.WeakSet[FormAutosave] = weakref.WeakSet()
+
+
+def flush_all_drafts() -> None:
+    """Write the pending draft of every open form at once (blocking, small)."""
+    for autosave in list(_OPEN):
+        autosave.flush_now()
+
+
 class FormAutosave:
     """Debounced draft saving for one form on one screen (see the module text)."""
 
@@ -186,6 +197,7 @@ class FormAutosave:
         self.enabled = True
         self.failed: str | None = None
         host.set_interval(tick, self._tick, name=f"autosave {key.form}")
+        _OPEN.add(self)
 
     def changed(self, payload: Any) -> None:
         if self.enabled:
@@ -223,6 +235,7 @@ class FormAutosave:
     def discard(self) -> None:
         """The form was saved: forget the draft (in a worker)."""
         self.enabled = False
+        _OPEN.discard(self)
         saver = self.saver
 
         def drop() -> None:
