@@ -7,7 +7,6 @@ call), so each key answers at once.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -135,7 +134,7 @@ class CaseloadScreen(Screen):
     # -- loading -----------------------------------------------------------------------------
     def load(self) -> None:
         self.table.loading = True
-        gc.unfreeze()          # the last caseload's objects can go when nothing holds them
+        self.app.release_caseload_memory()
         self._load()
 
     @work(thread=True, exclusive=True, group="caseload", exit_on_error=False,
@@ -207,11 +206,7 @@ class CaseloadScreen(Screen):
         self.loaded = True
         self.apply_view(keep_cursor=keep)
         if final:
-            # A caseload of thousands is hundreds of thousands of long-lived objects (cases,
-            # due items, traces). Out of the cyclic garbage collector's sight, its full
-            # collections no longer pause the screen (for a second, with 5,000 cases) while
-            # the officer types. load() hands them back before the next read.
-            gc.freeze()
+            self.app.caseload_loaded()
         if index is not None:
             self._show_outcomes_to_record(index)
         if problems:
