@@ -22,6 +22,10 @@ For each database it prints:
   writes/s, conflicts met, and lost updates = expected - found (target 0), then the audit
   chain is verified.
 
+Beside the cold and refresh times: the CPU seconds this process and its worker processes
+spent (not the PostgreSQL server's), and the load average when the backend started: on a
+shared machine the wall time depends on what else runs, the CPU seconds much less.
+
 PostgreSQL is a private server started in a temporary directory (as tests/store/pgserver.py
 does; needs the server binaries) and removed afterwards. Sizes are flags: on a small machine
 run ``--cases 5000`` first; the figures print the size they were measured at.
@@ -30,7 +34,9 @@ run ``--cases 5000`` first; the figures print the size they were measured at.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import sys
 import tempfile
 import threading
@@ -60,6 +66,13 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def cpu_now() -> float:
+    """CPU seconds of this process and its reaped children (the worker processes)."""
+    me, kids = (resource.getrusage(resource.RUSAGE_SELF),
+                resource.getrusage(resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def set_up_office(url: str) -> None:
     with open_store(url, officer="manager") as s:
         s.add_officer("manager", Role.TEAM_MANAGER, team="north", display_name="Team Manager")
@@ -70,7 +83,7 @@ def set_up_office(url: str) -> None:
 
 def bench_one(label: str, url: str, cases, args) -> dict:
     events = sum(len(c.events) for c in cases)
-    out: dict = {"backend": label}
+    out: dict = {"backend": label, "load": os.getloadavg()}
     with open_store(url, officer="importer") as s:
         t = time.perf_counter()
         s.import_cases(cases, validated=True)
@@ -87,17 +100,19 @@ def bench_one(label: str, url: str, cases, args) -> dict:
     with open_store(url, officer="manager") as s:
         # Cold: no stored summaries, every case through the rules engine (in worker
         # processes where the machine has several CPUs), summaries written back.
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_now()
         cold = s.team_due(TODAY, calendar, book)
         out["team_due_cold_s"] = time.perf_counter() - t
+        out["cold_cpu_s"] = cpu_now() - cpu
         out["cold_workers"] = s.last_due_stats["workers"]
         out["team_cases"] = cold.total.cases
         out["team_overdue"] = cold.total.overdue
         # The nightly job from nothing: drop every summary, then refresh.
         s.writing(lambda w: w.connection().execute(sa.delete(summary.SUMMARIES)))
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), cpu_now()
         stats = s.refresh_due(TODAY, calendar, book)
         out["refresh_s"] = time.perf_counter() - t
+        out["refresh_cpu_s"] = cpu_now() - cpu
         out["refresh_workers"] = stats["workers"]
         # Warm: the team manager's view after the nightly refresh.
         t = time.perf_counter()
@@ -246,9 +261,12 @@ def main() -> None:
               f"{_verdict(r['team_due_day_s'], TARGET_TEAM_DUE_S)}")
         print(f"  team due cold (no summaries, {r['cold_workers']} process(es)) / target = "
               f"{r['team_due_cold_s'] / TARGET_TEAM_DUE_S:.2f} "
-              f"{_verdict(r['team_due_cold_s'], TARGET_TEAM_DUE_S)}")
+              f"{_verdict(r['team_due_cold_s'], TARGET_TEAM_DUE_S)} "
+              f"({r['cold_cpu_s']:.1f} CPU s over {os.cpu_count()} CPU(s); load average "
+              f"{r['load'][0]:.2f} when the backend started)")
         print(f"  refresh-due (nightly, {r['refresh_workers']} process(es)): "
-              f"{r['refresh_s']:.1f} s (no target; a cold due list costs the same)")
+              f"{r['refresh_s']:.1f} s, {r['refresh_cpu_s']:.1f} CPU s (no target; a cold due "
+              "list costs the same)")
         print(f"  lost updates = {r['lost']} {'meets target' if r['lost'] == 0 else 'MISSES target'}"
               f"; warm list identical to cold: {r['same']}")
 
@@ -261,7 +279,8 @@ def _format(r: dict) -> str:
     lines = [f"{r['backend']}: import {r['import_s']:.1f} s ({r['import_cases_s']:.0f} cases/s, "
              f"{r['import_events_s']:.0f} events/s)",
              f"  team due list: cold {r['team_due_cold_s']:.2f} s ({r['cold_workers']} "
-             f"process(es)), refresh-due {r['refresh_s']:.2f} s, warm "
+             f"process(es), {r['cold_cpu_s']:.1f} CPU s), refresh-due {r['refresh_s']:.2f} s "
+             f"({r['refresh_cpu_s']:.1f} CPU s), warm "
              f"{r['team_due_warm_s']:.2f} s ({r['warm_computed']} evaluated), after the writers "
              f"{r['team_due_day_s']:.2f} s ({r['day_computed']} evaluated); "
              f"{r['team_cases']} cases, {r['team_overdue']} overdue items",
