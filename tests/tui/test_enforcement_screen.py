@@ -288,3 +288,26 @@ async def test_return_to_custody_after_recall_makes_the_letter_due(app, store, f
         await press(pilot, "escape", "t", "r", "ctrl+s")   # re-released: warnings spent
         summary = str(screen.query_one("#enf-summary").render())
         assert "Spent: 10/01/2026" in summary and "01/05/2026" in summary.split("Spent:")[1]
+
+
+async def test_text_typed_in_one_burst_with_ctrl_s_is_saved_whole(app, store):
+    """Keys sent faster than the fields handle them (a paste, a terminal multiplexer): ctrl+s
+    is read by the app at once, but the save waits until every key before it is in."""
+    from textual import events
+
+    reason = "In hospital, letter from the GP"
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_enforcement(pilot, "E100001")
+        await press(pilot, "x")
+        form = app.screen
+        assert isinstance(form, ExplanationEntryScreen)
+        await press(pilot, "tab", *"his GP", "tab", "a")
+        for char in reason:                                  # no pause between the keys
+            app.post_message(events.Key(char if char != " " else "space", char))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.screen is screen
+        event = store.get_case("E100001").events[-1]
+        assert event.type is EventType.EXPLANATION
+        assert event.reason == reason

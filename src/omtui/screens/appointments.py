@@ -31,6 +31,7 @@ from omtui.messages import CaseChanged
 from omtui.screens.contact_common import options, read_date, read_time
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal
+from omtui.widgets.typed_order import TypedInOrder
 
 FREQUENCIES = [Option(Frequency.ONCE.value, "Once", "1"),
                Option(Frequency.WEEKLY.value, "Weekly", "w"),
@@ -39,7 +40,7 @@ FREQUENCIES = [Option(Frequency.ONCE.value, "Once", "1"),
 FIELDS = ("date", "time", "length", "type", "frequency", "count", "note")
 
 
-class ArrangeAppointmentsScreen(ModalScreen[tuple[Event, ...] | None]):
+class ArrangeAppointmentsScreen(TypedInOrder, ModalScreen[tuple[Event, ...] | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="appointments.save",
                 tooltip="Save every appointment of the preview."),
@@ -196,6 +197,9 @@ class ArrangeAppointmentsScreen(ModalScreen[tuple[Event, ...] | None]):
         self.query_one("#appt-list", Static).update(out)
 
     def action_save(self) -> None:
+        self.after_typing(self._save_typed)    # after every key typed before ctrl+s
+
+    def _save_typed(self) -> None:
         if self.saving:
             return
         plan = self.build()

@@ -56,6 +56,7 @@ class ContactEntryScreen(TypedInOrder, ModalScreen[Event | None]):
     # form in order once it is ready (``TypedInOrder``), so "c o a ctrl+s" typed at once lands
     # where it is meant, never in the date field, and the save comes last.
     AUTO_FOCUS = ""
+    keys_held = True
     """Log one contact for ``crn`` (or record the outcome of ``appointment``)."""
 
     BINDINGS = [

@@ -16,9 +16,10 @@ from textual.screen import ModalScreen
 from omtui.domain.case import Event
 from omtui.messages import CaseChanged
 from omtui.widgets.key_picker import FieldError
+from omtui.widgets.typed_order import TypedInOrder
 
 
-class EventForm(ModalScreen[Event | None]):
+class EventForm(TypedInOrder, ModalScreen[Event | None]):
     # The layout every event form shares: a box (``classes="form-box"``) of labelled rows.
     # A form changes what differs (width, border colour, label width) in its own CSS.
     DEFAULT_CSS = """
@@ -58,6 +59,9 @@ class EventForm(ModalScreen[Event | None]):
 
     # -- saving -----------------------------------------------------------------------------
     def action_save(self) -> None:
+        self.after_typing(self._save_typed)    # after every key typed before ctrl+s
+
+    def _save_typed(self) -> None:
         if self.saving:
             return
         payload = self.build()

@@ -56,6 +56,7 @@ from omtui.screens.draft_prompt import (
 from omtui.services import ConflictError
 from omtui.widgets.checklist import ChecklistView
 from omtui.widgets.text import StatusStyles, literal, long_date
+from omtui.widgets.typed_order import TypedInOrder
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def format_day(d: date | None) -> str:
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-class InductionScreen(Screen):
+class InductionScreen(TypedInOrder, Screen):
     """One case's induction checklist (escape goes back)."""
 
     AUTO_FOCUS = "ChecklistView"
@@ -405,6 +406,9 @@ class InductionScreen(Screen):
         self.query_one("#induction-date", Input).focus()
 
     def action_save(self) -> None:
+        self.after_typing(self._save_typed)    # after every key typed before ctrl+s
+
+    def _save_typed(self) -> None:
         if self.data is None or self.saving:
             return
         date_text = self.query_one("#induction-date", Input).value

@@ -22,7 +22,15 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Checkbox, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    Label,
+    Select,
+    SelectionList,
+    Static,
+)
 from textual.widgets.selection_list import Selection
 
 from omtui.domain.case import Case, Requirement
@@ -40,6 +48,7 @@ from omtui.domain.plan import (
 from omtui.drafts import DraftKey, DraftStore
 from omtui.screens.draft_prompt import FormAutosave
 from omtui.widgets.text import literal, long_date
+from omtui.widgets.typed_order import TypedInOrder
 
 OBJECTIVE_FIELDS = ("what", "need_area", "requirements", "risks", "risk_management", "who",
                     "by_when", "measure", "status", "review_date", "notes")
@@ -107,7 +116,7 @@ class FormContext:
     officer: str
 
 
-class FieldForm(ModalScreen[Any]):
+class FieldForm(TypedInOrder, ModalScreen[Any]):
     """A form of labelled fields with a message line under each (errors and warnings)."""
 
     FIELDS: tuple[str, ...] = ()
@@ -263,6 +272,9 @@ class FieldForm(ModalScreen[Any]):
 
     # actions ------------------------------------------------------------------------------
     def action_submit(self) -> None:
+        self.after_typing(self._submit_typed)  # after every key typed before ctrl+s
+
+    def _submit_typed(self) -> None:
         self.tried = True
         result, errors = self.show_messages()
         if result is None or any(errors.values()):

@@ -73,11 +73,12 @@ class TypingMarker(Message):
 
 
 class TypedInOrder:
-    """Mixin for a form screen (list it before the Screen class). The screen starts with
-    nothing focused (``AUTO_FOCUS = ""``) and calls :meth:`ready_for_typing` once its fields
-    exist. (Handlers are found by name: a mixin's ``@on`` handlers are not collected.)"""
+    """Mixin for a form screen (list it before the Screen class). A form built after it opens
+    sets ``keys_held = True`` and ``AUTO_FOCUS = ""`` (nothing focused) and calls
+    :meth:`ready_for_typing` once its fields exist. (Handlers are found by name: a mixin's
+    ``@on`` handlers are not collected.)"""
 
-    keys_held = True
+    keys_held = False
     _held: tuple[tuple[str, str | None], ...] = ()
     _held_actions: tuple[Callable[[], object], ...] = ()
 
