@@ -24,12 +24,12 @@ class Status(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"done": "done", "due": "due", "due_soon": "due soon", "overdue": "OVERDUE"}[self.value]
+        return _LABELS[self._value_]
 
     @property
     def symbol(self) -> str:
         """Meaning never by colour alone: a symbol that reads in monochrome."""
-        return {"done": "✓", "due": "·", "due_soon": "!", "overdue": "✗"}[self.value]
+        return _SYMBOLS[self._value_]
 
     @property
     def urgency(self) -> int:
@@ -38,6 +38,8 @@ class Status(StrEnum):
 
 
 _URGENCY = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}   # Status is a str: keys match
+_LABELS = {"done": "done", "due": "due", "due_soon": "due soon", "overdue": "OVERDUE"}
+_SYMBOLS = {"done": "✓", "due": "·", "due_soon": "!", "overdue": "✗"}
 
 
 def status_for(due: date, done_on: date | None, today: date, calendar: WorkingCalendar,

@@ -24,7 +24,7 @@ from typing import Any
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
-from omtui.domain.due import DueItem, Status
+from omtui.domain.due import DueItem, Status, fast_frozen_init, new_item
 from omtui.domain.packfields import PackFieldError, PackFields
 from omtui.domain.rules.evaluate import events_by_type, memo_for
 
@@ -56,7 +56,10 @@ class Action(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"warning": "written warning", "breach": "breach", "recall": "recall"}[self.value]
+        return _ACTION_LABELS[self._value_]
+
+
+_ACTION_LABELS = {"warning": "written warning", "breach": "breach", "recall": "recall"}
 
 
 class FailureStatus(StrEnum):
@@ -289,6 +292,12 @@ class RecallLetter:
     due: date
     trace: Trace
     done_on: date | None
+
+
+# made for every failure and warning of every case in a due list: one dict, not a frozen
+# setattr per field
+for _record in (WarningRecord, ExplanationRecord, Failure, RecallLetter):
+    fast_frozen_init(_record)
 
 
 @dataclass(frozen=True)
@@ -573,12 +582,12 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
         trace = calendar.explain(e.date, policy.recall_letter_working_days, Unit.WORKING_DAYS)
         done = next((c.date for c in contacts if _is_letter(c) and c.date >= e.date), None)
         letters.append(RecallLetter(e.date, trace.due, trace, done))
-        items.append(DueItem(
-            crn=case.crn, rule=policy.recall_letter.id, title=policy.recall_letter.title,
-            source=policy.recall_letter.source, day0=e.date, day0_label="returned to custody",
-            due=trace.due, status=status(trace.due, done, today), trace=trace,
-            satisfied_by="a contact recorded as the recall letter (purpose: recall_letter)",
-            done_on=done, late_by=_late_by(trace.due, done, calendar), kind="enforcement"))
+        items.append(new_item(
+            case.crn, policy.recall_letter.id, policy.recall_letter.title,
+            policy.recall_letter.source, e.date, "returned to custody", trace.due,
+            status(trace.due, done, today), trace,
+            "a contact recorded as the recall letter (purpose: recall_letter)", done,
+            _late_by(trace.due, done, calendar), "enforcement", ()))
     return _Evaluation(failures, items, warnings, warning_for, letters, notes, next_action)
 
 
@@ -601,13 +610,11 @@ def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar
         done = None
         if f.status is FailureStatus.EXPLAINED_ACCEPTABLE:
             done = next(r.received for r in reversed(f.explanations) if r.counts_as_acceptable)
-        return DueItem(
-            crn=case.crn, rule=policy.explanation.id, title=policy.explanation.title,
-            source=policy.explanation.source, day0=f.date, day0_label=day0_label, due=f.clock_end,
-            status=status(f.clock_end, done, today), trace=f.clock_trace,
-            satisfied_by="an acceptable explanation (event: explanation, acceptable: true)",
-            done_on=done, late_by=_late_by(f.clock_end, done, calendar), kind="enforcement",
-            notes=tuple(notes))
+        return new_item(
+            case.crn, policy.explanation.id, policy.explanation.title, policy.explanation.source,
+            f.date, day0_label, f.clock_end, status(f.clock_end, done, today), f.clock_trace,
+            "an acceptable explanation (event: explanation, acceptable: true)", done,
+            _late_by(f.clock_end, done, calendar), "enforcement", tuple(notes))
     action = f.action_taken if f.status is FailureStatus.ACTIONED else f.next_action
     assert action is not None
     done = f.actioned_by.date if f.actioned_by is not None else None
@@ -635,11 +642,10 @@ def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar
         satisfied = "a recall_initiated event (recall report received by the Ministry of Justice)"
     if action is not Action.WARNING and f.status is not FailureStatus.ACTIONED:
         notes.insert(0, f"{f.next_action_reason} [{f.next_action_rule}, {f.next_action_source}]")
-    return DueItem(
-        crn=case.crn, rule=rule, title=title, source=source, day0=trace.start,
-        day0_label=day0_label, due=trace.due, status=status(trace.due, done, today),
-        trace=trace, satisfied_by=satisfied, done_on=done,
-        late_by=_late_by(trace.due, done, calendar), kind="enforcement", notes=tuple(notes))
+    return new_item(
+        case.crn, rule, title, source, trace.start, day0_label, trace.due,
+        status(trace.due, done, today), trace, satisfied, done,
+        _late_by(trace.due, done, calendar), "enforcement", tuple(notes))
 
 
 def enforcement_due_items(case: Case, today: date, calendar: WorkingCalendar,

@@ -33,7 +33,7 @@ from omtui.domain.case import (
     Requirement,
     Rosh,
 )
-from omtui.domain.due import DueItem
+from omtui.domain.due import DueItem, fast_frozen_init, new_item
 from omtui.domain.packfields import PackFieldError, PackFields
 from omtui.domain.rules.evaluate import events_by_type, memo_for
 
@@ -330,6 +330,11 @@ class ContactPeriod:
                 "suspended_days": self.suspended_days, "clipped": self.clipped}
 
 
+# made for every period of every case in a due list: one dict, not a frozen setattr per field
+fast_frozen_init(Suspension)
+fast_frozen_init(ContactPeriod)
+
+
 @dataclass(frozen=True)
 class BenchmarkCheck:
     rule: str
@@ -484,13 +489,19 @@ class _Evaluator:
     """The shared work of contact_schedule and contact_due_items for one case."""
 
     def __init__(self, case: Case, today: date, levels: ContactLevels,
-                 by_type: Mapping[EventType, list[Event]] | None = None):
+                 by_type: Mapping[EventType, list[Event]] | None = None,
+                 level: Level | None = None):
+        """``level``: the case's level, when the caller knows the schedule applies (the due
+        list, which has no use for the reason)."""
         self.case, self.today, self.levels = case, today, levels
-        self.applies, self.reason = levels.applies_to(case)
-        self.level = levels.level_for(case) if self.applies else None
-        if self.applies and self.level is None:
-            self.applies = False
-            self.reason += "; no contact level in the pack matches this case"
+        if level is not None:
+            self.applies, self.reason, self.level = True, "", level
+        else:
+            self.applies, self.reason = levels.applies_to(case)
+            self.level = levels.level_for(case) if self.applies else None
+            if self.applies and self.level is None:
+                self.applies = False
+                self.reason += "; no contact level in the pack matches this case"
         # the events known by today, by type (in date order): the contacts, and whether any
         # other event the schedule looks at (termination, suspension, custody) is there at all
         if by_type is None:
@@ -673,15 +684,13 @@ def _period_item(case: Case, ev: _Evaluator, p: ContactPeriod, today: date,
     assert ev.level is not None and p.end is not None
     done_on = p.contacts[p.required - 1] if p.met else None
     label = ev.start_label if p.index == 1 else f"start of contact period {p.index}"
-    return DueItem(
-        crn=case.crn, rule=ev.level.id, title=f"Contact: {ev.level.title}",
-        source=ev.level.source, day0=p.start, day0_label=label, due=p.end,
-        status=memo_for(calendar).status(p.end, done_on, today),
-        trace=lambda: _period_trace(p, calendar),     # made when explained (due is p.end)
-        satisfied_by=(f"{p.required} contact(s) with outcome {ev.levels.achieved_text} "
-                      f"from {p.start.isoformat()} to {p.end.isoformat()}"),
-        done_on=done_on, kind="contact",
-        notes=(f"achieved {p.achieved} of {p.required}",))
+    return new_item(
+        case.crn, ev.level.id, f"Contact: {ev.level.title}", ev.level.source, p.start, label,
+        p.end, memo_for(calendar).status(p.end, done_on, today),
+        lambda: _period_trace(p, calendar),     # made when explained (due is p.end)
+        (f"{p.required} contact(s) with outcome {ev.levels.achieved_text} "
+         f"from {p.start.isoformat()} to {p.end.isoformat()}"),
+        done_on, None, "contact", (f"achieved {p.achieved} of {p.required}",))
 
 
 def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
@@ -693,9 +702,12 @@ def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
 
     ``by_type``: the case's events on or before today grouped by type (``events_by_type``),
     when the caller has made it already."""
-    if not levels.has_schedule(case) or levels.level_for(case) is None:
+    if not levels.has_schedule(case):
         return []                       # no schedule: nothing more to work out
-    ev = _Evaluator(case, today, levels, by_type)
+    level = levels.level_for(case)
+    if level is None:
+        return []
+    ev = _Evaluator(case, today, levels, by_type, level)
     if not ev.applies or ev.level is None:
         return []
     items: list[DueItem] = []

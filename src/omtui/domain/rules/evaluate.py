@@ -174,12 +174,12 @@ class CaseView:
             if dates is None:
                 dates = self.dates[pattern.type] = [e.date for e in events]
             found = (events, dates, pattern.fields_match if pattern.fields else None)
-        self._searchable[id(pattern)] = found
+        self._searchable[pattern.key] = found
         return found
 
     def first_from(self, pattern: EventPattern, lower: date, exclude: Event | None) -> Event | None:
         """The earliest matching event on or after ``lower`` (not ``exclude``)."""
-        found = self._searchable.get(id(pattern), _UNSET)
+        found = self._searchable.get(pattern.key, _UNSET)
         if found is _UNSET:
             found = self._search(pattern)
         if found is None:

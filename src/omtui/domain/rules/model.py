@@ -67,6 +67,9 @@ def _field_test(key: str, must_equal: bool, want: str) -> Callable[[Event], bool
     return extra
 
 
+_PATTERN_KEYS: dict[tuple[EventType, tuple[tuple[str, str, str], ...]], int] = {}
+
+
 def _always(e: Event) -> bool:
     return True
 
@@ -107,6 +110,9 @@ class EventPattern:
     #: the field tests alone, as one callable (for a caller that knows the type matches)
     fields_match: Callable[[Event], bool] = field(default=_always, init=False, repr=False,
                                                   compare=False)
+    #: the same number for equal patterns (several rules name the same one): a per-case
+    #: cache key
+    key: int = field(default=0, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         tests = tuple(_field_test(key, op == "=", want) for key, op, want in self.fields)
@@ -115,6 +121,8 @@ class EventPattern:
         needs = frozenset(key for key, op, _ in self.fields
                           if op == "=" and key != "outcome" and key not in _EVENT_ATTRS)
         object.__setattr__(self, "needs_extra", needs)
+        object.__setattr__(self, "key", _PATTERN_KEYS.setdefault((self.type, self.fields),
+                                                                 len(_PATTERN_KEYS)))
 
     def matches(self, event: Event) -> bool:
         if event.type is not self.type:
