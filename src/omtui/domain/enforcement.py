@@ -450,19 +450,21 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
                                       spent[1] if spent else None))
 
     def counted(before: date) -> list[WarningRecord]:
+        if not warnings:
+            return []
         start = lookback_start(before, policy.lookback_months)
         return [w for w in warnings if start <= w.date < before and not w.spent_by(before)]
 
     def next_action(day: date) -> tuple[Action, str, str, str, int | None, bool, list[WarningRecord]]:
         ws = counted(day)
-        listed = ", ".join(w.date.isoformat() for w in ws) or "none"
+        listed = ", ".join([w.date.isoformat() for w in ws]) if ws else "none"
         if threshold is not None and len(ws) >= threshold.prior_warnings:
             return (threshold.action, threshold.id, threshold.source,
                     f"{len(ws)} unspent warning(s) in the preceding {policy.lookback_months} "
                     f"months ({listed}); {threshold.title}", None, False, ws)
         number = len(ws) + 1
         senior = threshold is not None and threshold.senior_manager_warning == number
-        limit = (f"; {threshold.prior_warnings} lead(s) to {threshold.action.value}"
+        limit = (f"; {threshold.prior_warnings} lead(s) to {threshold.action._value_}"
                  if threshold else "")
         why = (f"{len(ws)} unspent warning(s) in the preceding {policy.lookback_months} months "
                f"({listed}){limit}")

@@ -506,14 +506,10 @@ class _Evaluator:
         # other event the schedule looks at (termination, suspension, custody) is there at all
         if by_type is None:
             by_type = events_by_type(case, today)
-        achieved: list[date] = []
-        arranged: list[date] = []
         achieved_set, arranged_set = levels.achieved_outcomes, levels.arranged_outcomes
-        for e in by_type.get(EventType.CONTACT, ()):
-            if e.outcome in achieved_set:
-                achieved.append(e.date)
-            if e.outcome in arranged_set:
-                arranged.append(e.date)
+        contacts = by_type.get(EventType.CONTACT, ())
+        achieved = [e.date for e in contacts if e.outcome in achieved_set]
+        arranged = [e.date for e in contacts if e.outcome in arranged_set]
         self.start, self.start_label = _commencement(case)
         self.end = (_order_end(case, today) if EventType.TERMINATION in by_type
                     else case.end_date or None)

@@ -15,7 +15,7 @@ reported as a decision, not an exception.
 from __future__ import annotations
 
 import weakref
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date
@@ -53,13 +53,19 @@ def events_by_type(case: Case, today: date) -> dict[EventType, list[Event]]:
     shared by the rules, the contact schedule and enforcement."""
     by_type: dict[EventType, list[Event]] = {}
     events = case.events
-    for e in (sorted(events, key=_event_date) if len(events) > 1 else events):
-        if e.date <= today:
-            found = by_type.get(e.type)
-            if found is None:
-                by_type[e.type] = [e]
-            else:
-                found.append(e)
+    if len(events) > 1:
+        events = sorted(events, key=_event_date)
+        if events[-1].date > today:       # the events on or before today: a prefix
+            events = events[:bisect_right(events, today, key=_event_date)]
+    elif events and events[0].date > today:
+        return by_type
+    get = by_type.get
+    for e in events:
+        found = get(e.type)
+        if found is None:
+            by_type[e.type] = [e]
+        else:
+            found.append(e)
     return by_type
 
 
