@@ -23,6 +23,37 @@ import pyte
 ROOT = Path(__file__).resolve().parents[1]
 
 
+#: The start of a script for :class:`PtyApp`: the real app class, the test caseload
+#: (``tests/tui/caseload.json``) in an in-memory store and the committed bank holidays. A test
+#: adds a function that opens its screen on the app and ends with ``run_with(that_function)``.
+SCRIPT_START = r'''
+import json, sys
+from datetime import date
+from pathlib import Path
+
+from omtui.app import OmtuiApp
+from omtui.domain.calendar import fixed_calendar
+from omtui.domain.caseformat import parse_caseload
+from omtui.services import InMemoryStore
+
+root = Path(sys.argv[1])
+cases = parse_caseload(json.loads((root / "tests/tui/caseload.json").read_text("utf-8"))).cases
+holidays = json.loads((root / "tests/data/bank-holidays-2015-2035.json").read_text("utf-8"))
+calendar = fixed_calendar({date.fromisoformat(d): n for d, n in holidays["holidays"].items()})
+
+
+def run_with(open_screen):
+    class PtyTestApp(OmtuiApp):
+        CSS_PATH = str(Path(sys.modules["omtui.app"].__file__).with_name("app.tcss"))
+
+        def on_mount(self):              # runs before OmtuiApp.on_mount (Textual walks the MRO)
+            self.call_later(open_screen, self)
+
+    PtyTestApp(clock=lambda: date(2026, 11, 23), calendar=calendar,
+               store=InMemoryStore(cases), officer="tester").run()
+'''
+
+
 def _own_terminal() -> None:
     """In the child: a new session whose controlling terminal is the pty (as a terminal
     window or tmux gives a shell), so closing the pty hangs it up."""

@@ -21,42 +21,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.ptyapp import PtyApp
+from tests.ptyapp import SCRIPT_START, PtyApp
 
 ROOT = Path(__file__).resolve().parents[1]
 TYPED = "Find settled housing before the tenancy ends – Zoë"
 
-SCRIPT = r'''
-import json, sys
-from datetime import date
-from pathlib import Path
+SCRIPT = SCRIPT_START + r'''
 
-from omtui.app import OmtuiApp
-from omtui.domain.calendar import fixed_calendar
-from omtui.domain.caseformat import parse_caseload
-from omtui.services import InMemoryStore
+def open_plan(app):
+    from omtui.screens.plan_builder import PlanBuilderScreen
 
-root = Path(sys.argv[1])
-cases = parse_caseload(json.loads((root / "tests/tui/caseload.json").read_text("utf-8"))).cases
-holidays = json.loads((root / "tests/data/bank-holidays-2015-2035.json").read_text("utf-8"))
-calendar = fixed_calendar({date.fromisoformat(d): n for d, n in holidays["holidays"].items()})
+    app.open_case("X100001")
+    app.push_screen(PlanBuilderScreen("X100001"))
 
 
-class RecoveryApp(OmtuiApp):
-    CSS_PATH = str(Path(sys.modules["omtui.app"].__file__).with_name("app.tcss"))
-
-    def on_mount(self) -> None:          # runs before OmtuiApp.on_mount (Textual walks the MRO)
-        self.call_later(self.open_plan)
-
-    def open_plan(self) -> None:
-        from omtui.screens.plan_builder import PlanBuilderScreen
-
-        self.open_case("X100001")
-        self.push_screen(PlanBuilderScreen("X100001"))
-
-
-RecoveryApp(clock=lambda: date(2026, 11, 23), calendar=calendar,
-            store=InMemoryStore(cases), officer="tester").run()
+run_with(open_plan)
 '''
 
 def _draft_file(data_dir: Path) -> Path:

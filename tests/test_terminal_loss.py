@@ -13,44 +13,22 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.ptyapp import PtyApp, process_gone
+from tests.ptyapp import SCRIPT_START, PtyApp, process_gone
 
 NOTE = "Seen at the office – Zoë"
 
-SCRIPT = r'''
-import json, sys
-from datetime import date
-from pathlib import Path
+SCRIPT = SCRIPT_START + r'''
 
-from omtui.app import OmtuiApp
-from omtui.domain.calendar import fixed_calendar
-from omtui.domain.caseformat import parse_caseload
-from omtui.services import InMemoryStore
+def open_form(app):
+    from omtui.screens.contact_entry import ContactEntryScreen
 
-root = Path(sys.argv[1])
-cases = parse_caseload(json.loads((root / "tests/tui/caseload.json").read_text("utf-8"))).cases
-holidays = json.loads((root / "tests/data/bank-holidays-2015-2035.json").read_text("utf-8"))
-calendar = fixed_calendar({date.fromisoformat(d): n for d, n in holidays["holidays"].items()})
+    app.push_screen(ContactEntryScreen("X100001", "test"))
 
 
-class HangUpApp(OmtuiApp):
-    CSS_PATH = str(Path(sys.modules["omtui.app"].__file__).with_name("app.tcss"))
-
-    def on_mount(self) -> None:          # runs before OmtuiApp.on_mount (Textual walks the MRO)
-        self.call_later(self.open_form)
-
-    def open_form(self) -> None:
-        from omtui.screens.contact_entry import ContactEntryScreen
-
-        self.push_screen(ContactEntryScreen("X100001", "test"))
-
-
-HangUpApp(clock=lambda: date(2026, 11, 23), calendar=calendar,
-          store=InMemoryStore(cases), officer="tester").run()
+run_with(open_form)
 '''
 
 
