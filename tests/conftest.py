@@ -33,6 +33,11 @@ from hypothesis import HealthCheck, settings
 
 from omtui.domain.calendar import WorkingCalendar, england_and_wales, fixed_calendar
 
+# The PostgreSQL server fixtures (office mode): defined once, here, so each test process
+# starts one server for every suite that asks for it (a fixture imported into several
+# modules would start one per module).
+from tests.store.pgserver import pg_server, pg_url, store_url  # noqa: F401
+
 # Property tests: modest example counts (the suite must stay fast on 2 cores), no deadline
 # (first calls build indexes), and the autouse fixtures below are safe to share between
 # examples. Run with HYPOTHESIS_PROFILE=thorough for a longer search.

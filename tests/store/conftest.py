@@ -63,7 +63,3 @@ def cli(*args: str):
 
     return CliRunner().invoke(app, list(args))
 
-
-# The PostgreSQL server fixtures (office mode, issue 10): defined once here so the whole
-# session shares one server (a fixture imported into several modules would start several).
-from tests.store.pgserver import pg_server, pg_url, store_url  # noqa: E402,F401

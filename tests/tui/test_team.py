@@ -19,7 +19,6 @@ from omtui.domain.due import Status
 from omtui.screens.case_view import CaseViewScreen
 from omtui.screens.team import TeamScreen
 from omtui.store import open_store
-from tests.store.pgserver import pg_server, pg_url  # noqa: F401 - fixtures
 from tests.tui.test_office_lookup import _history, _office
 from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, settle
 
