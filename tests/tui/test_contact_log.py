@@ -372,3 +372,29 @@ async def test_keys_queued_for_the_form_as_its_first_field_takes_the_focus_are_n
         logged = store.get_case("E100001").events
         assert len(logged) == before + 1
         assert logged[-1].extra["outcome_detail"] == "attended_complied"
+
+
+async def test_text_typed_straight_after_tab_on_a_choice_goes_to_the_next_field(app, store):
+    """tab from the (optional) reason, then a note starting with R, in one burst: the R
+    starts the note; it must not pick "r Religious" on the reason it has just left."""
+    from textual import events
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c", "p", "u")          # phone, unacceptable absence: on the reason
+        form = app.screen
+        assert app.focused is form.query_one("#entry-reason")
+        before = len(store.get_case("E100001").events)
+        for key, char in (("tab", None), ("R", "R"), ("a", "a"), ("n", "n"), ("g", "g")):
+            app.post_message(events.Key(key, char))          # no pause between them
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert form.query_one("#entry-reason").value is None
+        assert form.query_one("#entry-note", TextArea).text == "Rang"
+        await press(pilot, "ctrl+s")
+        new = store.get_case("E100001").events[before:]      # the contact, and the decision
+        contact = [e for e in new if e.type is EventType.CONTACT]  # an unacceptable absence
+        assert len(contact) == 1                                    # records (docs/contacts.md)
+        assert contact[0].note == "Rang" and "absence_reason" not in contact[0].extra

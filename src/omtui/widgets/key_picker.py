@@ -130,6 +130,15 @@ class KeyPicker(Widget, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         if pass_on(self, event):               # typed before this picker moved the focus on
             return
+        if event.key in ("tab", "shift+tab"):
+            # Moved here, at once, not by the app's binding after the key has bubbled up: a
+            # key typed straight after tab must reach the next field, not pick an option here.
+            event.stop(), event.prevent_default()
+            if event.key == "tab":
+                self.move_on()
+            elif self.screen.focused is self:
+                self.screen.focus_previous()
+            return
         if event.key in ("left", "up"):
             event.stop(), event.prevent_default()
             self._step(-1)
