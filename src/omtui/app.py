@@ -53,7 +53,10 @@ class OmtuiApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Quit omtui.", id="app.quit"),
         Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit-priority",
                 tooltip="Quit omtui from anywhere."),
-        Binding("f1", "help", "Help", tooltip="Keys and colours on this screen.", id="app.help"),
+        # priority: a modal form does not see the app's other bindings, and help is for every
+        # screen (F1 on the help itself closes it)
+        Binding("f1", "help", "Help", priority=True, tooltip="Keys and colours on this screen.",
+                id="app.help"),
         Binding("ctrl+f", "lookup", "Look-up", priority=True, id="lookup.find",
                 tooltip="Duty look-up: find any case by name or CRN."),
         Binding("w", "calculator", "Working days", show=False, id="calculator.open",
@@ -186,7 +189,8 @@ class OmtuiApp(App[None]):
         except ImportError:
             self.notify("Help is not available in this build.", severity="warning")
             return
-        if type(self.screen).__name__ == "HelpScreen":
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
             return
         self.push_screen(HelpScreen(self.screen))
 

@@ -113,3 +113,31 @@ async def test_any_screen_gets_help_and_markup_is_literal():
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "[bold]Smith[/bold]" in texts(app.screen)
+
+
+async def test_f1_on_a_form_opens_its_help_and_f1_closes_it(fixed_cal, today):
+    """A modal form (quick entry) does not see the app's ordinary bindings; F1 still opens
+    help on the form's own keys, and F1 again goes back to the form as it was."""
+    from omtui.screens.contact_entry import ContactEntryScreen
+    from omtui.services import InMemoryStore
+
+    from tests.tui.contact_fixtures import enforcement_cases
+    from tests.tui.tui_helpers import settle
+
+    app = OmtuiApp(clock=lambda: today, calendar=fixed_cal,
+                   store=InMemoryStore(enforcement_cases()), officer="tester")
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        form = ContactEntryScreen("E100001", "test")
+        app.push_screen(form)
+        await settle(pilot)
+        await pilot.press("p")                          # phone
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {(key, does) for key, does, _more, _where in app.screen.rows}
+        assert ("^s", "Save") in rows
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen is form
+        assert app.screen.query_one("#entry-type").value == "phone"
