@@ -127,17 +127,23 @@ def _json(v: Any) -> Any:
     return json.loads(v) if isinstance(v, str) else v
 
 
-def event_from_tuple(t: Sequence[Any]) -> Event:
-    """An Event from a row of ``EVENT_COLUMNS``."""
-    (_, etype, day, outcome, for_date, acceptable, reason, until, note, c_time, c_type,
-     c_detail, extra) = t
-    ex = _json(extra) if extra is not None else {}
+def _contact_columns(ex: dict[str, Any], c_time: Any, c_type: Any, c_detail: Any
+                     ) -> dict[str, Any]:
+    """An event's ``extra`` with the contact's own columns put back (time, type, detail)."""
     if c_time is not None:
         ex["time"] = c_time
     if c_type is not None:
         ex["contact_type"] = c_type
     if c_detail is not None:
         ex["outcome_detail"] = c_detail
+    return ex
+
+
+def event_from_tuple(t: Sequence[Any]) -> Event:
+    """An Event from a row of ``EVENT_COLUMNS``."""
+    (_, etype, day, outcome, for_date, acceptable, reason, until, note, c_time, c_type,
+     c_detail, extra) = t
+    ex = _contact_columns(_json(extra) if extra is not None else {}, c_time, c_type, c_detail)
     return Event(_EVENT_TYPES[etype], _date(day),
                  _OUTCOMES[outcome] if outcome is not None else None, _date(for_date),
                  None if acceptable is None else bool(acceptable), reason, _date(until), note,
@@ -281,12 +287,8 @@ def events_by_case(rows: Sequence[Sequence[Any]], *, direct: bool | None = None
             else:
                 parsed = extra
             ex = dict(parsed) if parsed else {}
-        if c_time is not None:
-            ex["time"] = c_time
-        if c_type is not None:
-            ex["contact_type"] = c_type
-        if c_detail is not None:
-            ex["outcome_detail"] = c_detail
+        if c_time is not None or c_type is not None or c_detail is not None:
+            _contact_columns(ex, c_time, c_type, c_detail)
         if direct:
             e = new(Event)
             set_dict(e, "__dict__", {
