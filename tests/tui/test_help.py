@@ -135,6 +135,7 @@ async def test_f1_on_a_form_opens_its_help_and_f1_closes_it(fixed_cal, today):
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+        assert app.screen.heading == "Help: Log a contact"     # the form's own title
         rows = {(key, does) for key, does, _more, _where in app.screen.rows}
         assert ("^s", "Save") in rows
         await pilot.press("f1")

@@ -7,6 +7,8 @@ gets accurate help without writing any. A screen may add a ``HELP`` string attri
 
 from __future__ import annotations
 
+import re
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
@@ -61,6 +63,18 @@ def help_bindings(screen: Screen) -> list[tuple[str, str, str, str]]:
     return rows
 
 
+def screen_name(screen: Screen) -> str:
+    """What the person sees the screen called: its title, or (a form) its box's title, or
+    its class name in words ("ContactEntryScreen" -> "Contact entry")."""
+    if screen.sub_title or screen.title:
+        return str(screen.sub_title or screen.title)
+    for widget in screen.query("*"):
+        if widget.border_title:
+            return str(widget.border_title)
+    words = re.findall(r"[A-Z][a-z]*", type(screen).__name__.removesuffix("Screen"))
+    return " ".join(words).capitalize() or type(screen).__name__
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys, colours and notes for the screen underneath. Escape, F1 or q closes it."""
 
@@ -98,8 +112,7 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.target = screen
         self.rows = help_bindings(screen)
-        title = screen.sub_title or screen.title or type(screen).__name__
-        self.heading = f"Help: {title}"
+        self.heading = f"Help: {screen_name(screen)}"
         self.help_text = getattr(screen, "HELP", None) or ""
 
     def compose(self) -> ComposeResult:
