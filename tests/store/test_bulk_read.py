@@ -4,7 +4,6 @@ read gives, field for field, on SQLite and on a real PostgreSQL database (``stor
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 import sqlalchemy as sa
@@ -74,9 +73,9 @@ def test_load_cases_reads_what_the_store_reads(store_url):
     assert isinstance(odd.events[0].date, date)
 
 
-def test_events_by_case_matches_event_from_tuple_both_ways(store_url):
-    """Built directly (the fast path) or through Event's constructor: equal events, equal
-    hashes of their fields, and each event owns its extra (changing one changes no other)."""
+def test_events_by_case_matches_event_from_tuple(store_url):
+    """The bulk reader gives equal events, with true booleans and dates, and each event owns
+    its extra (changing one changes no other)."""
     _import(store_url)
     with open_store(store_url, officer="setup") as s, s.engine.connect() as conn, conn.begin():
         stmt = (sa.select(*driver_columns(conn, EVENTS, EVENT_COLUMNS))
@@ -88,19 +87,15 @@ def test_events_by_case_matches_event_from_tuple_both_ways(store_url):
     reference: dict[int, list[Event]] = {}
     for r in orm:
         reference.setdefault(r[0], []).append(event_from_tuple(r))
-    for direct in (True, False):
-        got = events_by_case(raw, direct=direct)
-        assert got == reference
-        for events in got.values():
-            for e in events:
-                assert type(e) is Event
-                assert e.acceptable is None or type(e.acceptable) is bool     # not 0/1
-                assert all(type(d) is date for d in (e.date, e.for_date, e.until)
-                           if d is not None)
-                assert dataclasses.astuple(e) == dataclasses.astuple(
-                    Event(*(getattr(e, f.name) for f in dataclasses.fields(Event))))
-        extras = [e.extra for events in got.values() for e in events]
-        assert len({id(x) for x in extras}) == len(extras)
+    got = events_by_case(raw)
+    assert got == reference
+    for events in got.values():
+        for e in events:
+            assert type(e) is Event
+            assert e.acceptable is None or type(e.acceptable) is bool     # not 0/1
+            assert all(type(d) is date for d in (e.date, e.for_date, e.until) if d is not None)
+    extras = [e.extra for events in got.values() for e in events]
+    assert len({id(x) for x in extras}) == len(extras)
 
 
 def test_driver_rows_are_the_rows_sqlalchemy_returns(store_url):

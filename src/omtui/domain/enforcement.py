@@ -24,8 +24,9 @@ from typing import Any
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
-from omtui.domain.due import DueItem, Status, fast_frozen_init, new_item
+from omtui.domain.due import DueItem, Status, new_item
 from omtui.domain.packfields import PackFieldError, PackFields
+from omtui.domain.records import fast_frozen_init
 from omtui.domain.rules.evaluate import events_by_type, memo_for
 
 #: Extra field on an explanation event: the extenuating circumstances that let a late

@@ -19,8 +19,8 @@ import dataclasses
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Any
 
 from omtui.domain.calendar import Trace, Unit, WorkingCalendar
@@ -33,8 +33,9 @@ from omtui.domain.case import (
     Requirement,
     Rosh,
 )
-from omtui.domain.due import DueItem, fast_frozen_init, new_item
+from omtui.domain.due import DueItem, new_item
 from omtui.domain.packfields import PackFieldError, PackFields
+from omtui.domain.records import fast_frozen_init
 from omtui.domain.rules.evaluate import events_by_type, memo_for
 
 ONE_DAY = timedelta(days=1)

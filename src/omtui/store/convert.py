@@ -239,39 +239,15 @@ class _Dates(dict):
         return value
 
 
-_EVENT_FIELDS = ("type", "date", "outcome", "for_date", "acceptable", "reason", "until",
-                 "note", "extra")
-
-
-def _can_build_events_directly() -> bool:
-    """Event is a plain frozen dataclass of exactly these fields (no validation in
-    ``__post_init__``, no slots): then an Event whose ``__dict__`` holds the fields is the
-    same object the constructor makes, built in a third of the time (the frozen
-    ``__init__`` sets each field through ``object.__setattr__``)."""
-    import dataclasses
-
-    return (dataclasses.is_dataclass(Event)
-            and tuple(f.name for f in dataclasses.fields(Event)) == _EVENT_FIELDS
-            and all(f.init for f in dataclasses.fields(Event))
-            and not hasattr(Event, "__post_init__") and "__slots__" not in vars(Event)
-            and hasattr(Event(EventType.CONTACT, date(2000, 1, 1)), "__dict__"))
-
-
-_DIRECT_EVENTS = _can_build_events_directly()
-
-
-def events_by_case(rows: Sequence[Sequence[Any]], *, direct: bool | None = None
-                   ) -> dict[int, list[Event]]:
+def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
     """Each case's events (case id -> events in row order) from rows of ``EVENT_COLUMNS``
     as the driver returns them (:func:`driver_rows` of :func:`driver_columns`): the same
     events as :func:`event_from_tuple`, with each distinct date and extra text parsed once
     (every event still owns its ``extra`` dict)."""
-    direct = _DIRECT_EVENTS if direct is None else direct
     dates = _Dates()
     types = _EVENT_TYPES
     outcomes: dict[Any, Any] = {None: None, **_OUTCOMES}
     extras: dict[str, Any] = {}
-    new, set_dict = object.__new__, object.__setattr__
     out: dict[int, list[Event]] = {}
     last_id: Any = object()
     current: list[Event] = []
@@ -289,17 +265,9 @@ def events_by_case(rows: Sequence[Sequence[Any]], *, direct: bool | None = None
             ex = dict(parsed) if parsed else {}
         if c_time is not None or c_type is not None or c_detail is not None:
             _contact_columns(ex, c_time, c_type, c_detail)
-        if direct:
-            e = new(Event)
-            set_dict(e, "__dict__", {
-                "type": types[etype], "date": dates[day], "outcome": outcomes[outcome],
-                "for_date": dates[for_date],
-                "acceptable": None if acceptable is None else bool(acceptable),
-                "reason": reason, "until": dates[until], "note": note, "extra": ex})
-        else:
-            e = Event(types[etype], dates[day], outcomes[outcome], dates[for_date],
-                      None if acceptable is None else bool(acceptable), reason, dates[until],
-                      note, ex)
+        e = Event(types[etype], dates[day], outcomes[outcome], dates[for_date],
+                  None if acceptable is None else bool(acceptable), reason, dates[until],
+                  note, ex)
         if case_id != last_id:
             current = out.setdefault(case_id, [])
             last_id = case_id
