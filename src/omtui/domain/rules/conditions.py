@@ -310,26 +310,33 @@ class Not(Node):
         return f"not {_wrap(self.inner)}"
 
 
+def all_of(tests: tuple[Callable[[Any], bool], ...]) -> Callable[[Any], bool]:
+    """One predicate true when all of ``tests`` (at least one) are, tried in order. These run
+    for every case or every event, so the common sizes avoid a loop."""
+    if len(tests) == 1:
+        return tests[0]
+    if len(tests) == 2:
+        a, b = tests
+        return lambda x: a(x) and b(x)
+    if len(tests) == 3:
+        a, b, c = tests
+        return lambda x: a(x) and b(x) and c(x)
+
+    def every(x: Any) -> bool:
+        for test in tests:
+            if not test(x):
+                return False
+        return True
+    return every
+
+
 @dataclass
 class And(Node):
     parts: tuple[Node, ...]
     pos: int = 0
 
     def compile(self):
-        parts = tuple(p.compile() for p in self.parts)
-        if len(parts) == 2:
-            a, b = parts
-            return lambda facts: a(facts) and b(facts)
-        if len(parts) == 3:
-            a, b, c = parts
-            return lambda facts: a(facts) and b(facts) and c(facts)
-
-        def every(facts: Facts) -> bool:
-            for p in parts:
-                if not p(facts):
-                    return False
-            return True
-        return every
+        return all_of(tuple(p.compile() for p in self.parts))
 
     def explain(self, facts):
         reasons = []

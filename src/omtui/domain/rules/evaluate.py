@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left, bisect_right
-from operator import attrgetter
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from omtui.domain.calendar import CalendarError, Trace, Unit, WorkingCalendar

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from omtui.domain.calendar import Unit
 from omtui.domain.case import ContactOutcome, Event, EventType
-from omtui.domain.rules.conditions import Condition
+from omtui.domain.rules.conditions import Condition, all_of
 
 #: Day-0 names that are dates of the case rather than events.
 CASE_ANCHORS: dict[str, str] = {
@@ -76,20 +76,7 @@ def _always(e: Event) -> bool:
 
 def _all_of(tests: tuple[Callable[[Event], bool], ...]) -> Callable[[Event], bool]:
     """One callable for several field tests (it runs for many events of every case)."""
-    if not tests:
-        return _always
-    if len(tests) == 1:
-        return tests[0]
-    if len(tests) == 2:
-        first, second = tests
-        return lambda e: first(e) and second(e)
-
-    def every(e: Event) -> bool:
-        for test in tests:
-            if not test(e):
-                return False
-        return True
-    return every
+    return all_of(tests) if tests else _always
 
 
 @dataclass(frozen=True)
