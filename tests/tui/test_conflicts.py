@@ -17,7 +17,7 @@ from omtui.screens.objective_form import ObjectiveForm
 from omtui.store import open_store
 from omtui.widgets.objective_table import ObjectiveTable
 from tests.tui.test_plan_builder import _stored_plan, objective_rows, open_plan
-from tests.tui.tui_helpers import TODAY, load_cases, settle
+from tests.tui.tui_helpers import TODAY, load_cases, press_to, settle
 
 CRN = "X100001"
 
@@ -60,11 +60,7 @@ async def open_induction(pilot) -> InductionScreen:
     await settle(pilot)
     pilot.app.open_case(CRN)
     await settle(pilot)
-    await pilot.press("i")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, InductionScreen)
-    return screen
+    return await press_to(pilot, "i", expect=InductionScreen)
 
 
 def dialog_text(pilot) -> str:
@@ -84,9 +80,7 @@ async def test_second_save_shows_who_and_when_and_reload_shows_their_version(mak
         assert "The sentence plan of X100001 was saved by someone else" in text
         # Nothing overwritten yet: Mo's objective and Ann's obj-1 are both stored.
         assert [o.id for o in ann.get_plan(CRN).objectives] == ["obj-1", "obj-2", "obj-3"]
-        await pilot.press("r")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "r", expect=screen)
         assert [r[0][1:] for r in objective_rows(screen)] == ["obj-1", "obj-2", "obj-3"]
         assert [o.id for o in ann.get_plan(CRN).objectives] == ["obj-1", "obj-2", "obj-3"]
         # After the reload Ann's next save is against Mo's version: no dialog.
@@ -104,9 +98,7 @@ async def test_keep_yours_saves_over_the_newer_version_and_is_audited(make_app, 
         at = mo_adds_an_objective(mo)
         await remove_first_objective(pilot)
         assert isinstance(pilot.app.screen, ConflictModal)
-        await pilot.press("k")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "k", expect=screen)
         # Ann's plan as she saw it, minus obj-1: Mo's objective is gone, by her choice.
         assert [o.id for o in mo.get_plan(CRN).objectives] == ["obj-2"]
         assert [r[0][1:] for r in objective_rows(screen)] == ["obj-2"]
@@ -128,12 +120,9 @@ async def test_escape_saves_nothing_and_keeps_the_typing_as_a_draft(make_app, st
         await settle(pilot)
         form = pilot.app.screen
         assert isinstance(form, ObjectiveForm)
-        await pilot.press("ctrl+a", "ctrl+k", *"Ann's rewording", "ctrl+s")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ConflictModal)
-        await pilot.press("escape")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "ctrl+a", "ctrl+k", *"Ann's rewording", "ctrl+s",
+                       expect=ConflictModal)
+        await press_to(pilot, "escape", expect=screen)
         stored = mo.get_plan(CRN)
         assert [o.id for o in stored.objectives] == ["obj-1", "obj-2", "obj-3"]
         assert stored.objective("obj-1").what == _stored_plan().objective("obj-1").what
@@ -158,15 +147,11 @@ async def test_induction_second_save_offers_the_choice(make_app, stores):
         text = dialog_text(pilot)
         assert f"Changed by mo at {changed_when(at, TODAY)}" in text
         assert mo.get_induction(CRN).entries["what-to-expect"].note == "Mo saw him"
-        await pilot.press("r")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "r", expect=screen)
         assert screen.record.entries["what-to-expect"].note == "Mo saw him"
         assert mo.get_induction(CRN).entries["what-to-expect"].note == "Mo saw him"
         # Ann ticks again and saves: no dialog now, it is saved over Mo's (she saw it).
-        await pilot.press("space", "ctrl+s")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "space", "ctrl+s", expect=screen)
         assert mo.get_induction_versioned(CRN)[1] > version + 1
 
 
@@ -177,15 +162,9 @@ async def test_a_new_objective_whose_id_the_other_officer_took_moves_to_the_next
     async with app.run_test(size=(160, 48)) as pilot:
         screen = await open_plan(pilot)
         mo_adds_an_objective(mo)                       # Mo's objective is obj-3
-        await pilot.press("a")                         # Ann's new objective: obj-3 too
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ObjectiveForm)
-        await pilot.press(*"Ann's new objective", "ctrl+s")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ConflictModal)
-        await pilot.press("r")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "a", expect=ObjectiveForm)   # Ann's new objective: obj-3 too
+        await press_to(pilot, *"Ann's new objective", "ctrl+s", expect=ConflictModal)
+        await press_to(pilot, "r", expect=screen)
         drafts = DraftStore()
         assert drafts.load(DraftKey("tester", "objective:X100001:obj-3")) is None
         moved = drafts.load(DraftKey("tester", "objective:X100001:obj-4"))
@@ -212,19 +191,11 @@ async def test_induction_keep_yours_saves_over_theirs_and_escape_saves_nothing(m
         screen = await open_induction(pilot)
         theirs = MO_SAW_HIM
         mo.save_induction(theirs, expected_version=0)
-        await pilot.press("space", "ctrl+s")
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ConflictModal)
-        await pilot.press("escape")                    # later: nothing saved
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "space", "ctrl+s", expect=ConflictModal)
+        await press_to(pilot, "escape", expect=screen)                    # later: nothing saved
         assert mo.get_induction(CRN) == theirs
-        await pilot.press("ctrl+s")                    # still stale: asked again
-        await settle(pilot)
-        assert isinstance(pilot.app.screen, ConflictModal)
-        await pilot.press("k")
-        await settle(pilot)
-        assert pilot.app.screen is screen
+        await press_to(pilot, "ctrl+s", expect=ConflictModal)   # still stale: asked again
+        await press_to(pilot, "k", expect=screen)
         stored = mo.get_induction(CRN)
         assert stored == screen.record and stored != theirs
     kept = [e for e in ann.audit_history(CRN) if e.action == "keep_mine"]

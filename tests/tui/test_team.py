@@ -20,7 +20,7 @@ from omtui.screens.case_view import CaseViewScreen
 from omtui.screens.team import TeamScreen
 from omtui.store import open_store
 from tests.tui.test_office_lookup import _history, _office
-from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, settle
+from tests.tui.tui_helpers import TODAY, cell_texts, load_cases, press_to, settle
 
 
 @pytest.fixture
@@ -69,11 +69,7 @@ def expected_counts(fixed_cal, crns):
 
 async def open_team(pilot) -> TeamScreen:
     await settle(pilot)
-    await pilot.press("T")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, TeamScreen)
-    return screen
+    return await press_to(pilot, "T", expect=TeamScreen)
 
 
 async def test_team_manager_sees_each_officers_counts_and_their_cases(any_office, fixed_cal):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-
 import json
 from datetime import date
 from pathlib import Path
@@ -42,6 +41,19 @@ async def settle(pilot) -> None:
         await pilot.pause()
         if not _running(app):
             return
+
+
+async def press_to(pilot, *keys: str, expect):
+    """Press ``keys``, let the app settle, and return the screen it then shows, which must be
+    ``expect``: a screen class, or the very screen."""
+    await pilot.press(*keys)
+    await settle(pilot)
+    screen = pilot.app.screen
+    if isinstance(expect, type):
+        assert isinstance(screen, expect), f"{screen!r} is not a {expect.__name__}"
+    else:
+        assert screen is expect, f"{screen!r} is shown, not {expect!r}"
+    return screen
 
 
 #: Seconds settle() waits for workers in one round before looking again.
