@@ -260,32 +260,31 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
     ``jobs=1`` or a platform without fork does it all here. Problems come back as rows with
     the key ``PROBLEM_KEY`` and a message.
     """
-    import gc
     import multiprocessing as mp
+
+    from omtui.gc_pause import gc_paused
 
     # Millions of short-lived rows over a heap of cases: the cyclic collector would walk the
     # whole heap again and again (none of this makes cycles), so it waits until the end.
-    collecting = gc.isenabled()
-    gc.disable()
     _JOB.update(cases=cases, today=today, calendar=calendar, book=book, as_json=as_json,
                 open_only=open_only)
     try:
-        if jobs is None:
-            jobs = min(4, os.cpu_count() or 1) if len(cases) >= PARALLEL_FROM else 1
-        forkable = "fork" in mp.get_all_start_methods()
-        if jobs <= 1 or not forkable or len(cases) < 2:
-            rows = _rows(0, len(cases))
-        else:
-            # warm the shared memo (calendar traces) once, so workers inherit it
-            _rows(0, min(len(cases), 200))
-            step = max(1, -(-len(cases) // (jobs * 4)))
-            bounds = [(lo, min(lo + step, len(cases))) for lo in range(0, len(cases), step)]
-            with mp.get_context("fork").Pool(jobs) as pool:
-                rows = [row for chunk in pool.imap(_worker_rows, bounds) for row in chunk]
+        with gc_paused():
+            if jobs is None:
+                jobs = min(4, os.cpu_count() or 1) if len(cases) >= PARALLEL_FROM else 1
+            forkable = "fork" in mp.get_all_start_methods()
+            if jobs <= 1 or not forkable or len(cases) < 2:
+                rows = _rows(0, len(cases))
+            else:
+                # warm the shared memo (calendar traces) once, so workers inherit it
+                _rows(0, min(len(cases), 200))
+                step = max(1, -(-len(cases) // (jobs * 4)))
+                bounds = [(lo, min(lo + step, len(cases)))
+                          for lo in range(0, len(cases), step)]
+                with mp.get_context("fork").Pool(jobs) as pool:
+                    rows = [row for chunk in pool.imap(_worker_rows, bounds) for row in chunk]
     finally:
         _JOB.clear()
-        if collecting:
-            gc.enable()
     rows.sort(key=_first)      # sorted runs from the workers: a merge
     return rows
 

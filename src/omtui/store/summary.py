@@ -45,8 +45,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -64,6 +63,7 @@ from omtui.domain.calendar import (
 )
 from omtui.domain.case import Case
 from omtui.domain.due import DueItem, Status
+from omtui.gc_pause import gc_paused
 from omtui.store.tables import AuditHeadRow, AuditRow, CaseRow, DueSummaryRow
 
 SUMMARIES = DueSummaryRow.__table__
@@ -251,7 +251,7 @@ def read_fresh(conn: sa.Connection, versions: dict[int, int], today: date,
             rows.extend(conn.execute(base.where(SUMMARIES.c.case_id.in_(ids[start:start + CHUNK]))
                                      .order_by(SUMMARIES.c.case_id)).all())
     out = {}
-    with _gc_paused():
+    with gc_paused():
         for case_id, version, overdue, due_soon, due, error, items in rows:
             if versions.get(case_id) == version:
                 out[case_id] = Summary(case_id, "", overdue, due_soon, due, error,
@@ -311,29 +311,12 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
             for r in case_rows]
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """The cycle collector off while a chunk of cases is read and evaluated. A chunk makes
-    hundreds of thousands of objects (events, items, traces) that live until the chunk is
-    done; each 700 of them start a collection, and the older generations' collections walk
-    every live object: about half the CPU time of a cold due list. Reference counting still
-    frees everything a chunk drops; any cycles are collected once the collector is back on
-    (it is left off only if it was off already)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _evaluate_chunk(conn: sa.Connection, case_ids: Sequence[int], today: date,
                     calendar: WorkingCalendar, book: Any
                     ) -> list[tuple[Summary, int, str | None]]:
     """(summary, case version, the overdue items' stored text) of each case of the chunk."""
     out = []
-    with _gc_paused():
+    with gc_paused():
         for case_id, version, case in load_cases(conn, case_ids):
             s = evaluate(case, case_id, today, calendar, book)
             out.append((s, version, encode_items(s.items, calendar)))
@@ -415,7 +398,7 @@ def compute(engine: sa.Engine, case_ids: Iterable[int], today: date,
     _FORK_STATE.update(engine=engine, today=today, calendar=calendar, book=book)
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(n, initializer=_worker_init) as pool, _gc_paused():
+        with ctx.Pool(n, initializer=_worker_init) as pool, gc_paused():
             for got in pool.imap_unordered(_worker, chunks):
                 for r in got:
                     case_id, crn, _version, overdue, due_soon, due, error, text = r
