@@ -398,3 +398,25 @@ async def test_text_typed_straight_after_tab_on_a_choice_goes_to_the_next_field(
         contact = [e for e in new if e.type is EventType.CONTACT]  # an unacceptable absence
         assert len(contact) == 1                                    # records (docs/contacts.md)
         assert contact[0].note == "Rang" and "absence_reason" not in contact[0].extra
+
+
+async def test_editing_keys_text_and_tab_in_one_burst_take_effect_in_order(app, store):
+    """Backspaces, a date, tab and a time sent in one burst (a fast typist, a paste, tmux):
+    the backspaces clear the old date before the new one is typed, and the time goes to the
+    time field. (Textual applies editing keys and tab once they bubble up to the app, after
+    the letters behind them: the new date was eaten and the time typed onto it.)"""
+    from textual import events
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c", "shift+tab", "shift+tab")     # type -> time -> date
+        form = app.screen
+        assert app.focused is form.query_one("#entry-date", Input)
+        for key in [*["backspace"] * 5, *"20/11", "tab", *"9:30"]:    # no pause between them
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert form.query_one("#entry-date", Input).value == "20/11"
+        assert form.query_one("#entry-time", Input).value == "9:30"

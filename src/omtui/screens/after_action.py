@@ -31,6 +31,7 @@ from omtui.screens.contact_common import read_date
 from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
+from omtui.widgets.typed_order import FormInput
 
 COURT_OUTCOMES = [Option(ORDER_CONTINUES, "Order continues (warnings spent)", "c"),
                   Option("revoked", "Order revoked / re-sentenced", "r")]
@@ -65,7 +66,7 @@ class _DateForm(EventForm):
             yield FieldError(id="error-choice")
             with Horizontal(classes="row"):
                 yield Label("Date", classes="label")
-                yield Input(value="today", id="after-date", compact=True)
+                yield FormInput(value="today", id="after-date", compact=True)
             yield FieldError(id="error-date")
             yield FieldError(id="error-form")
         yield Footer()

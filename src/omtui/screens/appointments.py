@@ -31,7 +31,7 @@ from omtui.messages import CaseChanged
 from omtui.screens.contact_common import options, read_date, read_time
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal
-from omtui.widgets.typed_order import TypedInOrder
+from omtui.widgets.typed_order import FormInput, TypedInOrder
 
 FREQUENCIES = [Option(Frequency.ONCE.value, "Once", "1"),
                Option(Frequency.WEEKLY.value, "Weekly", "w"),
@@ -78,12 +78,12 @@ class ArrangeAppointmentsScreen(TypedInOrder, ModalScreen[tuple[Event, ...] | No
             with Vertical(id="appt-fields"):
                 with Horizontal(classes="row"):
                     yield Label("First", classes="label")
-                    yield Input(id="appt-date", compact=True,
+                    yield FormInput(id="appt-date", compact=True,
                                 placeholder="date: tomorrow, 12/03, 12/3/27")
                     yield Label(" Time", classes="label")
-                    yield Input(id="appt-time", compact=True, placeholder="e.g. 10:30")
+                    yield FormInput(id="appt-time", compact=True, placeholder="e.g. 10:30")
                     yield Label(" Length", classes="label")
-                    yield Input(value="60", id="appt-length", compact=True)
+                    yield FormInput(value="60", id="appt-length", compact=True)
                 yield FieldError(id="error-date")
                 yield FieldError(id="error-time")
                 yield FieldError(id="error-length")
@@ -96,13 +96,13 @@ class ArrangeAppointmentsScreen(TypedInOrder, ModalScreen[tuple[Event, ...] | No
                     yield Label("Repeat", classes="label")
                     yield KeyPicker(FREQUENCIES, Frequency.ONCE.value, id="appt-frequency")
                     yield Label(" Times", classes="label")
-                    yield Input(id="appt-count", compact=True,
+                    yield FormInput(id="appt-count", compact=True,
                                 placeholder="how many (repeats)")
                 yield FieldError(id="error-frequency")
                 yield FieldError(id="error-count")
                 with Horizontal(classes="row"):
                     yield Label("Note", classes="label")
-                    yield Input(id="appt-note", compact=True, placeholder="optional")
+                    yield FormInput(id="appt-note", compact=True, placeholder="optional")
             yield FieldError(id="error-form")
             with VerticalScroll(id="appt-preview", can_focus=False):
                 yield Static("Type the first date to see the appointments.", id="appt-list")

@@ -28,6 +28,7 @@ from omtui.screens.contact_common import officer_name, read_date
 from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
+from omtui.widgets.typed_order import FormInput
 
 IMMEDIATE_REASONS = [
     Option("risk_of_serious_harm", "Risk of serious harm", "r"),
@@ -125,11 +126,11 @@ class BreachRecallScreen(EventForm):
                     yield FieldError(id="error-why")
                 with Horizontal(classes="row"):
                     yield Label("Decided", classes="label")
-                    yield Input(value="today", id="breach-date", compact=True)
+                    yield FormInput(value="today", id="breach-date", compact=True)
                 yield FieldError(id="error-date")
                 with Horizontal(classes="row"):
                     yield Label("Note", classes="label")
-                    yield Input(id="breach-note", compact=True,
+                    yield FormInput(id="breach-note", compact=True,
                                 placeholder="what happened, who agreed (optional)")
                 yield FieldError(id="error-note")
                 yield Static("", id="breach-deadlines")

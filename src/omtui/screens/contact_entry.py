@@ -45,7 +45,7 @@ from omtui.screens.contact_common import (
 )
 from omtui.widgets.key_picker import FieldError, KeyPicker
 from omtui.widgets.text import literal, long_date
-from omtui.widgets.typed_order import TypedInOrder
+from omtui.widgets.typed_order import FormInput, TypedInOrder
 
 FIELDS = ("date", "time", "type", "outcome", "reason", "note")
 
@@ -111,10 +111,10 @@ class ContactEntryScreen(TypedInOrder, ModalScreen[Event | None]):
             with VerticalScroll(id="entry-fields", can_focus=False):
                 with Horizontal(classes="row"):
                     yield Label("Date", classes="label")
-                    yield Input(value="today", id="entry-date", compact=True,
+                    yield FormInput(value="today", id="entry-date", compact=True,
                                 placeholder="today, yesterday, 12/03, 12/3/26")
                     yield Label(" Time", classes="label")
-                    yield Input(id="entry-time", compact=True, placeholder="e.g. 9:30")
+                    yield FormInput(id="entry-time", compact=True, placeholder="e.g. 9:30")
                 yield FieldError(id="error-date")
                 yield FieldError(id="error-time")
                 yield Vertical(id="entry-pickers", classes="row")

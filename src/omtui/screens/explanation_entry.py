@@ -27,6 +27,7 @@ from omtui.screens.contact_common import read_date
 from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
+from omtui.widgets.typed_order import FormInput
 
 #: HMIP D.2.2.16 (NS 2011 wording): what the offender manager takes into account in deciding
 #: whether the reason for non-compliance is a reasonable excuse; then the assessor's checks.
@@ -78,11 +79,11 @@ class ExplanationEntryScreen(EventForm):
             with VerticalScroll(id="expl-fields", can_focus=False):
                 with Horizontal(classes="row"):
                     yield Label("Received", classes="label")
-                    yield Input(value="today", id="expl-received", compact=True)
+                    yield FormInput(value="today", id="expl-received", compact=True)
                 yield FieldError(id="error-received")
                 with Horizontal(classes="row"):
                     yield Label("From", classes="label")
-                    yield Input(id="expl-from", compact=True,
+                    yield FormInput(id="expl-from", compact=True,
                                 placeholder="who gave it: the person, a GP, a solicitor…")
                 yield FieldError(id="error-from")
                 with Horizontal(classes="row"):
@@ -91,7 +92,7 @@ class ExplanationEntryScreen(EventForm):
                 yield FieldError(id="error-decision")
                 with Horizontal(classes="row"):
                     yield Label("Reason", classes="label")
-                    yield Input(id="expl-reason", compact=True,
+                    yield FormInput(id="expl-reason", compact=True,
                                 placeholder="the explanation and why it is (not) acceptable")
                 yield FieldError(id="error-reason")
                 yield Label(f"Reasonable-excuse factors considered ({FACTORS_SOURCE}); "

@@ -56,7 +56,7 @@ from omtui.screens.draft_prompt import (
 from omtui.services import ConflictError
 from omtui.widgets.checklist import ChecklistView
 from omtui.widgets.text import StatusStyles, literal, long_date
-from omtui.widgets.typed_order import TypedInOrder
+from omtui.widgets.typed_order import FormInput, TypedInOrder
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,11 @@ class InductionScreen(TypedInOrder, Screen):
         yield ChecklistView(id="checklist")
         with Vertical(id="note-row"):
             yield Label("", id="note-label")
-            yield Input(id="note-input", compact=True, max_length=20_000,
+            yield FormInput(id="note-input", compact=True, max_length=20_000,
                         placeholder="Note (enter keeps it, escape drops the change)")
         with Horizontal(id="date-row"):
             yield Label("Induction date (d):")
-            yield Input(id="induction-date", compact=True, max_length=40,
+            yield FormInput(id="induction-date", compact=True, max_length=40,
                         placeholder="DD/MM/YYYY or today")
             yield Static("", id="date-error")
         yield Static("", id="induction-status")

@@ -48,7 +48,7 @@ from omtui.domain.plan import (
 from omtui.drafts import DraftKey, DraftStore
 from omtui.screens.draft_prompt import FormAutosave
 from omtui.widgets.text import literal, long_date
-from omtui.widgets.typed_order import TypedInOrder
+from omtui.widgets.typed_order import FormInput, TypedInOrder
 
 OBJECTIVE_FIELDS = ("what", "need_area", "requirements", "risks", "risk_management", "who",
                     "by_when", "measure", "status", "review_date", "notes")
@@ -332,7 +332,7 @@ class ObjectiveForm(FieldForm):
         ctx = self.ctx
         linked = list(self.objective.requirements) if self.objective else []
         reqs = list(dict.fromkeys([*ctx.case.requirements, *linked]))
-        yield "what", Input(compact=True, id="f-what", max_length=20_000,
+        yield "what", FormInput(compact=True, id="f-what", max_length=20_000,
                             placeholder="e.g. Find settled accommodation")
         yield "need_area", Select([(f"{a.oasys_section}. {a.label}", a.id) for a in ctx.need_areas],
                                   id="f-need_area", prompt="(none)", allow_blank=True,
@@ -341,19 +341,19 @@ class ObjectiveForm(FieldForm):
             *[Selection(r.label + ("" if r in ctx.case.requirements
                                    else " (not a requirement of this order)"), r.value)
               for r in reqs], id="f-requirements", compact=True)
-        yield "risks", Input(compact=True, id="f-risks", max_length=20_000,
+        yield "risks", FormInput(compact=True, id="f-risks", max_length=20_000,
                              placeholder="e.g. domestic abuse to ex-partner")
         yield "risk_management", Checkbox("Risk management objective", id="f-risk_management",
                                                 compact=True)
-        yield "who", Input(compact=True, id="f-who", max_length=20_000)
-        yield "by_when", Input(compact=True, id="f-by_when", max_length=40, placeholder="DD/MM/YYYY")
-        yield "measure", Input(compact=True, id="f-measure", max_length=20_000,
+        yield "who", FormInput(compact=True, id="f-who", max_length=20_000)
+        yield "by_when", FormInput(compact=True, id="f-by_when", max_length=40, placeholder="DD/MM/YYYY")
+        yield "measure", FormInput(compact=True, id="f-measure", max_length=20_000,
                                placeholder="e.g. tenancy agreement seen")
         yield "status", Select([(s.label, s.value) for s in ObjectiveStatus], id="f-status",
                                allow_blank=False, value=ObjectiveStatus.NOT_STARTED.value,
                                compact=True)
-        yield "review_date", Input(compact=True, id="f-review_date", max_length=40, placeholder="DD/MM/YYYY")
-        yield "notes", Input(compact=True, id="f-notes", max_length=20_000)
+        yield "review_date", FormInput(compact=True, id="f-review_date", max_length=40, placeholder="DD/MM/YYYY")
+        yield "notes", FormInput(compact=True, id="f-notes", max_length=20_000)
 
     def on_mount(self) -> None:
         if not self.ctx.case.requirements and not (self.objective and self.objective.requirements):
@@ -437,10 +437,10 @@ class PlanDetailsForm(FieldForm):
         self.suggested_review = suggested_review
 
     def field_widgets(self) -> Iterable[tuple[str, Widget]]:
-        yield "review_date", Input(compact=True, id="f-review_date", max_length=40, placeholder="DD/MM/YYYY")
-        yield "review_reason", Input(compact=True, id="f-review_reason", max_length=20_000,
+        yield "review_date", FormInput(compact=True, id="f-review_date", max_length=40, placeholder="DD/MM/YYYY")
+        yield "review_reason", FormInput(compact=True, id="f-review_reason", max_length=20_000,
                                      placeholder="e.g. 4 months after sentence (NS 2e.5)")
-        yield "contact_pattern", Input(compact=True, id="f-contact_pattern", max_length=20_000,
+        yield "contact_pattern", FormInput(compact=True, id="f-contact_pattern", max_length=20_000,
                                        placeholder="e.g. weekly for 16 weeks, RoSH high")
         yield "interim", Checkbox("Interim plan", id="f-interim", compact=True)
 

@@ -16,6 +16,7 @@ from omtui.screens.contact_common import read_date
 from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
+from omtui.widgets.typed_order import FormInput
 
 REASONS = [Option(SuspensionReason.CUSTODY.value, "Custody", "c"),
            Option(SuspensionReason.HOSPITAL.value, "Hospital", "h"),
@@ -49,16 +50,16 @@ class SuspensionScreen(EventForm):
             yield FieldError(id="error-reason")
             with Horizontal(classes="row"):
                 yield Label("From", classes="label")
-                yield Input(value="today", id="susp-from", compact=True)
+                yield FormInput(value="today", id="susp-from", compact=True)
             yield FieldError(id="error-from")
             with Horizontal(classes="row"):
                 yield Label("Until", classes="label")
-                yield Input(id="susp-until", compact=True,
+                yield FormInput(id="susp-until", compact=True,
                             placeholder="last day (inclusive); blank: open, until ended")
             yield FieldError(id="error-until")
             with Horizontal(classes="row"):
                 yield Label("Note", classes="label")
-                yield Input(id="susp-note", compact=True, placeholder="optional")
+                yield FormInput(id="susp-note", compact=True, placeholder="optional")
             yield FieldError(id="error-form")
         yield Footer()
 

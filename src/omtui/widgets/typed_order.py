@@ -7,7 +7,9 @@ form ("c o a ctrl+s" sent in one burst, or keys a terminal multiplexer passes on
 * while the form is being built nothing has the focus, so keys are queued for the screen, and
   by the time the screen reads them the first field may have the focus: they must go there;
 * a one-key choice (:class:`~omtui.widgets.key_picker.KeyPicker`) moves the focus on as soon
-  as it picks, but the keys typed before it did so are already queued for it.
+  as it picks, but the keys typed before it did so are already queued for it;
+* a text field's editing keys and tab take effect only once they have bubbled up to the app,
+  after the letters typed behind them (:class:`FormInput` applies them at once).
 
 :class:`TypedInOrder` (a mixin for form screens) and :func:`pass_on` (called by a field at the
 top of its key handler) keep one order:
@@ -32,6 +34,7 @@ from collections.abc import Callable
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Input
 
 #: Enough for any form: each hop is one field the focus moved through while the keys came in.
 MAX_HOPS = 32
@@ -60,6 +63,34 @@ def pass_on(widget: Widget, event: events.Key) -> bool:
     event.prevent_default()
     send_key(target, event.key, event.character)
     return True
+
+
+class FormInput(Input):
+    """A form's text field whose keys take effect in the order typed.
+
+    Textual applies a field's editing keys (backspace, delete, arrows: bindings) only once the
+    key has bubbled up to the app, while letters are typed in at once; and tab moves the focus
+    only when it reaches the app's binding. In a burst ("⌫⌫⌫⌫⌫31/02/26", a paste, keys from a
+    terminal multiplexer) the backspaces then delete the new text, and text typed after tab
+    lands in the field just left. Here editing keys and tab act at once, in queue order, and a
+    key queued here after the focus has moved on is passed on."""
+
+    async def on_key(self, event: events.Key) -> None:   # runs before Input's own handler
+        if pass_on(self, event) or self.screen.focused is not self:
+            return
+        if event.key in ("tab", "shift+tab"):
+            event.stop()
+            event.prevent_default()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
+        bindings = self._bindings.key_to_bindings.get(event.key)
+        if bindings and not event.is_printable:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(bindings[0].action)
 
 
 class TypingMarker(Message):
@@ -131,4 +162,4 @@ class TypedInOrder:
         message.action()
 
 
-__all__ = ["TypedInOrder", "pass_on", "send_key"]
+__all__ = ["FormInput", "TypedInOrder", "pass_on", "send_key"]
