@@ -38,6 +38,13 @@ _RESUME_AT = {
     "objective": ("a sentence-plan objective", "open the case, then p"),
     "plan-details": ("the sentence plan's details", "open the case, then p"),
     "induction": ("an induction checklist", "open the case, then i"),
+    "explanation": ("an explanation for a failure to comply",
+                    "open the case, then f, the failure, then x"),
+    "breach": ("a breach or recall being started", "open the case, then f, the failure, then b"),
+    "immediate": ("an immediate breach or recall", "open the case, then f, then i"),
+    "suspension": ("a suspension of the contact schedule", "open the case, then l, then s"),
+    "court-outcome": ("the court outcome of a breach", "open the case, then f, then o"),
+    "custody": ("a return to custody or re-release", "open the case, then f, then t"),
 }
 
 
