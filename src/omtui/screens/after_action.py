@@ -7,7 +7,8 @@
   within 5 working days, NS 2f.7) and the re-release (``release``: warnings given before it are
   spent).
 
-One small form for each; saved in a thread worker.
+One small form for each; saved in a thread worker. What is typed is kept as a draft
+(``court-outcome:<crn>:<breach date>``, ``custody:<crn>``; see ``event_form``).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ class _DateForm(EventForm):
     CHOICES: list[Option] = []
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="after.save", tooltip="Save."),
-        Binding("escape", "cancel", "Cancel", id="after.cancel", tooltip="Close, not saved."),
+        Binding("escape", "cancel", "Close", id="after.cancel",
+                tooltip="Close without saving; what you typed is kept as a draft."),
     ]
 
     def __init__(self, case: Case, heading: Text) -> None:
@@ -58,7 +60,7 @@ class _DateForm(EventForm):
     def compose(self) -> ComposeResult:
         with Vertical(id="after-box", classes="form-box") as box:
             box.border_title = self.TITLE_TEXT
-            box.border_subtitle = "ctrl+s save · escape cancel"
+            box.border_subtitle = "ctrl+s save · escape close (draft kept)"
             yield Static(self.heading)
             with Horizontal(classes="row"):
                 yield Label("What", classes="label")
@@ -118,6 +120,13 @@ class CourtOutcomeScreen(_DateForm):
         super().__init__(case, t)
         self.breach = breach
 
+    @property
+    def draft_form(self) -> str:
+        return f"court-outcome:{self.crn}:{self.breach.date.isoformat()}"
+
+    def draft_what(self) -> str:
+        return f"the court outcome of {self.crn}'s breach of {long_date(self.breach.date)}"
+
     def write(self, choice: str, day) -> Event:
         extra = dict(self.breach.extra)
         extra[COURT_OUTCOME_FIELD] = choice
@@ -143,6 +152,13 @@ class CustodyScreen(_DateForm):
         t.append(" · t returned to custody (letter due in 5 working days, NS 2f.7) · "
                  "r re-released (earlier warnings spent)")
         super().__init__(case, t)
+
+    @property
+    def draft_form(self) -> str:
+        return f"custody:{self.crn}"
+
+    def draft_what(self) -> str:
+        return f"the custody or re-release of {self.crn}"
 
     def write(self, choice: str, day) -> Event:
         event = Event(EventType(choice), day)

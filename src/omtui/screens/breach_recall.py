@@ -7,7 +7,9 @@ harm. The deadlines the action starts are shown before saving, each with its rul
 breach papers so the hearing can be within 20 working days of the failure (NS 2f.6); the recall
 within 24 hours of the decision (NS 2f.4 guidance); the letter to the person within 5 working
 days of the return to custody (NS 2f.7). Once saved (``breach_initiated`` / ``recall_initiated``
-with ``for_date``) they are the case's due items, each explainable.
+with ``for_date``) they are the case's due items, each explainable. What is typed is kept as a
+draft (``breach:`` or ``immediate:<crn>:<failure date>``, see ``event_form``), offered when the
+form is opened again for the same failure.
 """
 
 from __future__ import annotations
@@ -87,7 +89,8 @@ class BreachRecallScreen(EventForm):
     BINDINGS = [
         Binding("ctrl+s", "save", "Record", priority=True, id="breach.save",
                 tooltip="Record the breach or recall."),
-        Binding("escape", "cancel", "Cancel", id="breach.cancel", tooltip="Close, not recorded."),
+        Binding("escape", "cancel", "Close", id="breach.cancel",
+                tooltip="Close, not recorded; what you typed is kept as a draft."),
     ]
     DEFAULT_CSS = """
     BreachRecallScreen > .form-box { width: 100; border: round $error; }
@@ -111,12 +114,25 @@ class BreachRecallScreen(EventForm):
         return (EventType.RECALL_INITIATED if self.action is Action.RECALL
                 else EventType.BREACH_INITIATED)
 
+    @property
+    def draft_form(self) -> str:
+        kind = "immediate" if self.immediate else "breach"
+        of = self.failure.date.isoformat() if self.failure is not None else "case"
+        return f"{kind}:{self.crn}:{of}"
+
+    def draft_what(self) -> str:
+        word = "recall" if self.action is Action.RECALL else "breach"
+        what = f"the immediate {word}" if self.immediate else f"the {word}"
+        if self.failure is not None:
+            return f"{what} for {self.crn}'s failure of {long_date(self.failure.date)}"
+        return f"{what} for {self.crn}"
+
     def compose(self) -> ComposeResult:
         word = "recall" if self.action is Action.RECALL else "breach"
         with Vertical(id="breach-box", classes="form-box") as box:
             box.border_title = (f"Immediate {word}" if self.immediate
                                 else f"Start {word}")
-            box.border_subtitle = "ctrl+s record · escape cancel"
+            box.border_subtitle = "ctrl+s record · escape close (draft kept)"
             yield Static(self._head(), id="breach-head")
             with VerticalScroll(id="breach-scroll", can_focus=False):
                 if self.immediate:

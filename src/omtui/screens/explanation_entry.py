@@ -7,7 +7,9 @@ circumstances: without them the form refuses to save, with the message under the
 (NS 2f.4 guidance allows late explanations only in extenuating circumstances).
 
 Saved as an ``explanation`` event (``for_date`` = the failure; ``from``, ``factors`` and
-``extenuating_circumstances`` as extra fields) in a thread worker.
+``extenuating_circumstances`` as extra fields) in a thread worker. What is typed is kept as a
+draft of this failure's explanation (``explanation:<crn>:<failure date>``, see
+``event_form``): escape keeps it and the form offers it when opened again for that failure.
 """
 
 from __future__ import annotations
@@ -49,8 +51,8 @@ class ExplanationEntryScreen(EventForm):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="explanation.save",
                 tooltip="Check every field and save the explanation."),
-        Binding("escape", "cancel", "Cancel", id="explanation.cancel",
-                tooltip="Close, nothing saved."),
+        Binding("escape", "cancel", "Close", id="explanation.cancel",
+                tooltip="Close without saving; what you typed is kept as a draft."),
     ]
     DEFAULT_CSS = """
     ExplanationEntryScreen > .form-box { width: 100; }
@@ -67,11 +69,18 @@ class ExplanationEntryScreen(EventForm):
         self.person = name
         self.failure = failure
 
+    @property
+    def draft_form(self) -> str:
+        return f"explanation:{self.crn}:{self.failure.date.isoformat()}"
+
+    def draft_what(self) -> str:
+        return f"the explanation for {self.crn}'s failure of {long_date(self.failure.date)}"
+
     def compose(self) -> ComposeResult:
         f = self.failure
         with Vertical(id="expl-box", classes="form-box") as box:
             box.border_title = "Record an explanation"
-            box.border_subtitle = "ctrl+s save · escape cancel"
+            box.border_subtitle = "ctrl+s save · escape close (draft kept)"
             head = Text(self.crn + " ", style="bold")
             head.append_text(literal(self.person))
             head.append(f"  failure of {long_date(f.date)} · clock ends {long_date(f.clock_end)}")

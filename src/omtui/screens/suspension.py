@@ -1,6 +1,7 @@
 """Entering a suspension of the contact schedule (NS 2c.16): custody, hospital or sickness,
 from a date to a date (both inclusive) or open-ended. Saved as a ``suspension`` event in a
-thread worker; the schedule pauses for those days (docs/enforcement.md)."""
+thread worker; the schedule pauses for those days (docs/enforcement.md). What is typed is kept
+as a draft (``suspension:<crn>``, see ``event_form``), offered when the form opens again."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ class SuspensionScreen(EventForm):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True, id="suspension.save",
                 tooltip="Check and save the suspension."),
-        Binding("escape", "cancel", "Cancel", id="suspension.cancel", tooltip="Close, not saved."),
+        Binding("escape", "cancel", "Close", id="suspension.cancel",
+                tooltip="Close without saving; what you typed is kept as a draft."),
     ]
 
     def __init__(self, crn: str, name: str = "") -> None:
@@ -37,10 +39,17 @@ class SuspensionScreen(EventForm):
         self.crn = crn
         self.person = name
 
+    @property
+    def draft_form(self) -> str:
+        return f"suspension:{self.crn}"
+
+    def draft_what(self) -> str:
+        return f"the suspension for {self.crn}"
+
     def compose(self) -> ComposeResult:
         with Vertical(id="susp-box", classes="form-box") as box:
             box.border_title = "Suspend the contact schedule"
-            box.border_subtitle = "ctrl+s save · escape cancel"
+            box.border_subtitle = "ctrl+s save · escape close (draft kept)"
             who = Text(self.crn + " ", style="bold")
             who.append_text(literal(self.person))
             yield Static(who)
