@@ -221,3 +221,16 @@ async def test_the_custody_form_keeps_its_choice_and_date(app, store):
         assert (event.type, event.date) == (EventType.RELEASE, date(2026, 11, 20))
         await settle(pilot)
         assert drafts() == {}
+
+
+def test_the_start_up_reminder_says_where_each_enforcement_draft_is_resumed():
+    from omtui.screens.draft_prompt import where_to_resume
+
+    assert where_to_resume("explanation:E1:2026-11-16") == (
+        "E1: an explanation for a failure to comply (open the case, then f, the failure, "
+        "then x)")
+    assert where_to_resume("breach:E1:2026-11-18").startswith("E1: a breach or recall")
+    assert where_to_resume("immediate:E1:case").startswith("E1: an immediate breach or recall")
+    assert where_to_resume("suspension:E1").endswith("(open the case, then l, then s)")
+    assert where_to_resume("court-outcome:E1:2026-11-23").startswith("E1: the court outcome")
+    assert where_to_resume("custody:E1").startswith("E1: a return to custody")

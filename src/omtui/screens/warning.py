@@ -2,7 +2,9 @@
 before it is issued; ``ctrl+s`` saves it owner-only (0600) under the private data directory
 (``letters/``) and records the ``warning`` event (``for_date`` = the failure, the letter's path,
 the warning number and the senior-manager flag). The second and final warning on licence is
-flagged SENIOR MANAGER at the top. Rendering and saving run in thread workers."""
+flagged SENIOR MANAGER at the top. Rendering and saving run in thread workers. Nothing is typed
+here (the letter comes from the template), so unlike the other enforcement forms this screen
+keeps no draft."""
 
 from __future__ import annotations
 
