@@ -184,3 +184,54 @@ def test_recording_the_satisfying_event_turns_the_item_done(ew_cal, case, offset
     same = [i for i in again if i.day0 == item.day0]
     assert same, (item.rule, item.day0)
     assert all(i.status is Status.DONE for i in same), (item.rule, same)
+
+
+def _book_patterns():
+    """Every event pattern the packaged book names (triggers and satisfying events)."""
+    found = {}
+    for group in BOOK.rules:
+        for rule in group.versions:
+            for pattern in [a.pattern for a in rule.trigger if a.pattern] + list(rule.satisfied_by):
+                found[(pattern.type, pattern.fields)] = pattern
+    return list(found.values())
+
+
+PATTERNS = _book_patterns()
+
+
+@st.composite
+def contacts(draw, start: date):
+    """A contact with any outcome (or none) and extra fields the book's patterns name."""
+    extra = {key: draw(st.sampled_from(EXTRA_VALUES[key]))
+             for key in draw(st.lists(st.sampled_from(["with", "purpose", "contact_type",
+                                                       "direction", "requirement"]),
+                                      max_size=3, unique=True))}
+    return Event(EventType.CONTACT, start + timedelta(days=draw(st.integers(-30, 900))),
+                 draw(st.none() | st.sampled_from(list(ContactOutcome))), extra=extra)
+
+
+@settings(SETTINGS, max_examples=300)
+@given(cases(), todays(), st.permutations(range(len(PATTERNS))), st.integers(-40, 900),
+       st.data())
+def test_event_search_agrees_with_a_plain_scan_in_any_order(case, offset, order, lower_offset,
+                                                            data):
+    """The per-case indexes (by type, by outcome, the extra fields present) give what a plain
+    scan of the events gives, whatever order the rules ask in: a cache filled by one pattern
+    must not answer for another."""
+    from dataclasses import replace
+
+    from omtui.domain.rules.evaluate import CaseView
+
+    more = data.draw(st.lists(contacts(case.sentence_date), max_size=12))
+    case = replace(case, events=case.events + tuple(more))
+    today = case.sentence_date + timedelta(days=offset)
+    lower = case.sentence_date + timedelta(days=lower_offset)
+    view = CaseView(case, today)
+    upto = sorted((e for e in case.events if e.date <= today), key=lambda e: e.date)
+    for i in order:
+        pattern = PATTERNS[i]
+        plain = [e for e in upto if pattern.matches(e)]
+        assert view.matching(pattern) == plain, pattern
+        assert view.latest(pattern) == (plain[-1] if plain else None), pattern
+        first = next((e for e in plain if e.date >= lower), None)
+        assert view.first_from(pattern, lower, None) == first, pattern

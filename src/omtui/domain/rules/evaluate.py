@@ -22,7 +22,7 @@ from operator import attrgetter
 from typing import Any
 
 from omtui.domain.calendar import CalendarError, Trace, Unit, WorkingCalendar
-from omtui.domain.case import Case, Event, EventType, OrderType
+from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
 from omtui.domain.due import DueItem, Status, new_item, status_for
 from omtui.domain.rules.model import Anchor, EventPattern, Rule, RuleBook, RuleVersions
 
@@ -73,12 +73,13 @@ class CaseView:
     """A case as of today: events indexed by type (only those on or before today), facts."""
 
     __slots__ = ("case", "today", "by_type", "dates", "facts", "terminated_on", "release_day",
-                 "_matching", "_keys", "_case_anchors", "_searchable")
+                 "_matching", "_keys", "_case_anchors", "_searchable", "_outcomes")
 
     def __init__(self, case: Case, today: date):
         self.case, self.today = case, today
         self.by_type = by_type = events_by_type(case, today)
-        self.dates: dict[EventType, list[date]] = {}
+        self.dates: dict[Any, list[date]] = {}
+        self._outcomes: dict[EventType, dict[ContactOutcome | None, list[Event]]] = {}
         self._matching: dict[int, list[Event]] = {}
         self._keys: dict[EventType, frozenset[str]] = {}
         self._case_anchors: dict[str, tuple[date, str, Event | None] | None] | None = None
@@ -123,13 +124,34 @@ class CaseView:
             "weeks_since_commencement": max(0, (today - start).days // 7),
         }
 
+    def _by_outcome(self, events: list[Event], outcome: ContactOutcome) -> list[Event]:
+        """``events`` (one type's) with that outcome, in date order; grouped once per case."""
+        groups = self._outcomes.get(events[0].type)
+        if groups is None:
+            groups = {}
+            get = groups.get
+            for e in events:
+                found = get(e.outcome)
+                if found is None:
+                    groups[e.outcome] = [e]
+                else:
+                    found.append(e)
+            self._outcomes[events[0].type] = groups
+        return groups.get(outcome, _NONE)
+
     def _candidates(self, pattern: EventPattern) -> list[Event] | None:
-        """The events of the pattern's type, or None when none can match (a needed extra
-        field appears on no event of that type in this case)."""
+        """The events of the pattern's type (and outcome, when it names one), or None when
+        none can match (a needed extra field appears on no event of that type in this case)."""
         events = self.by_type.get(pattern.type)
         if not events:
             return None
-        if pattern.needs_extra:
+        if pattern.outcome is not None:
+            narrowed = self._by_outcome(events, pattern.outcome)
+            if not narrowed:
+                return None
+        else:
+            narrowed = events
+        if pattern.needs_extra:       # the extra fields found on any event of the type
             keys = self._keys.get(pattern.type)
             if keys is None:
                 found: set[str] = set()
@@ -139,7 +161,7 @@ class CaseView:
                 keys = self._keys[pattern.type] = frozenset(found)
             if not pattern.needs_extra <= keys:
                 return None
-        return events
+        return narrowed
 
     def matching(self, pattern: EventPattern) -> list[Event]:
         """Events (on or before today) matching the pattern, in date order; cached per case."""
@@ -147,12 +169,12 @@ class CaseView:
         found = self._matching.get(key)
         if found is None:
             events = self._candidates(pattern)
+            test = pattern.rest_match
             if events is None:
                 found = []
-            elif not pattern.fields:
+            elif test is None:
                 found = events
             else:
-                test = pattern.fields_match
                 found = [e for e in events if test(e)]
             self._matching[key] = found
         return found
@@ -161,9 +183,9 @@ class CaseView:
         events = self._candidates(pattern)
         if events is None:
             return None
-        if not pattern.fields:
+        test = pattern.rest_match
+        if test is None:
             return events[-1]
-        test = pattern.fields_match
         for i in range(len(events) - 1, -1, -1):
             if test(events[i]):
                 return events[i]
@@ -176,10 +198,11 @@ class CaseView:
         if events is None:
             found = None
         else:
-            dates = self.dates.get(pattern.type)
+            group = (pattern.type, pattern.outcome)
+            dates = self.dates.get(group)
             if dates is None:
-                dates = self.dates[pattern.type] = [e.date for e in events]
-            found = (events, dates, pattern.fields_match if pattern.fields else None)
+                dates = self.dates[group] = [e.date for e in events]
+            found = (events, dates, pattern.rest_match)
         self._searchable[pattern.key] = found
         return found
 
@@ -241,6 +264,7 @@ class CaseView:
 _event_date = attrgetter("date")
 _WORKING_DAYS = Unit.WORKING_DAYS
 _UNSET: Any = object()
+_NONE: list[Event] = []
 _DONE = Status.DONE
 
 

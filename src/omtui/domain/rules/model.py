@@ -67,6 +67,7 @@ def _field_test(key: str, must_equal: bool, want: str) -> Callable[[Event], bool
     return extra
 
 
+_OUTCOMES = frozenset(o.value for o in ContactOutcome)
 _PATTERN_KEYS: dict[tuple[EventType, tuple[tuple[str, str, str], ...]], int] = {}
 
 
@@ -100,11 +101,23 @@ class EventPattern:
     #: the same number for equal patterns (several rules name the same one): a per-case
     #: cache key
     key: int = field(default=0, init=False, repr=False, compare=False)
+    #: ``outcome=X``: the outcome every match has (a case's events are indexed by it), and
+    #: the other field tests as one callable (None: there are none)
+    outcome: ContactOutcome | None = field(default=None, init=False, repr=False, compare=False)
+    rest_match: Callable[[Event], bool] | None = field(default=None, init=False, repr=False,
+                                                       compare=False)
 
     def __post_init__(self) -> None:
         tests = tuple(_field_test(key, op == "=", want) for key, op, want in self.fields)
         object.__setattr__(self, "_tests", tests)
         object.__setattr__(self, "fields_match", _all_of(tests))
+        rest = tests
+        for i, (key, op, want) in enumerate(self.fields):
+            if key == "outcome" and op == "=" and want in _OUTCOMES:
+                object.__setattr__(self, "outcome", ContactOutcome(want))
+                rest = tests[:i] + tests[i + 1:]
+                break
+        object.__setattr__(self, "rest_match", _all_of(rest) if rest else None)
         needs = frozenset(key for key, op, _ in self.fields
                           if op == "=" and key != "outcome" and key not in _EVENT_ATTRS)
         object.__setattr__(self, "needs_extra", needs)
