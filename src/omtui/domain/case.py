@@ -131,7 +131,7 @@ class Mappa:
 
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """One dated thing that happened (or, for a contact without outcome, is arranged).
 

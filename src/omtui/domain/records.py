@@ -12,13 +12,15 @@ from dataclasses import MISSING, fields
 
 
 def fast_frozen_init(cls: type) -> type:
-    """Give a frozen dataclass (no slots, no ``__post_init__``) an ``__init__`` with the same
-    signature, defaults and default factories that sets the instance dict in one go (a
-    DueItem: 2.6 -> 0.6 us each). Returns the class."""
+    """Give a frozen dataclass (no ``__post_init__``) an ``__init__`` with the same signature,
+    defaults and default factories that sets the instance dict in one go (a DueItem: 2.6 ->
+    0.6 us each) or, for a class with slots, each slot through its descriptor. Returns the
+    class."""
     all_fields = fields(cls)
     names = [f.name for f in all_fields]
-    if (not names or hasattr(cls, "__slots__") or hasattr(cls, "__post_init__")
-            or any(not f.init for f in all_fields)):
+    slotted = "__slots__" in cls.__dict__
+    if (not names or hasattr(cls, "__post_init__") or any(not f.init for f in all_fields)
+            or (hasattr(cls, "__slots__") and not slotted)):
         raise TypeError(f"{cls.__name__}: fast_frozen_init needs plain fields")  # pragma: no cover
     namespace: dict[str, object] = {"_set": object.__setattr__, "_MISSING": MISSING}
     params, fill = [], []
@@ -32,9 +34,14 @@ def fast_frozen_init(cls: type) -> type:
             fill.append(f"    if {f.name} is _MISSING:\n        {f.name} = _f_{f.name}()\n")
         else:
             params.append(f.name)
-    body = ", ".join(f"{n!r}: {n}" for n in names)
-    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(fill)}"   # noqa: S102
-         f"    _set(self, '__dict__', {{{body}}})\n", namespace)
+    if slotted:
+        for n in names:
+            namespace[f"_s_{n}"] = cls.__dict__[n].__set__
+        body = "".join(f"    _s_{n}(self, {n})\n" for n in names)
+    else:
+        body = "    _set(self, '__dict__', {" + ", ".join(f"{n!r}: {n}" for n in names) + "})\n"
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(fill)}{body}",   # noqa: S102
+         namespace)
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"   # type: ignore[attr-defined]
     cls.__init__ = init   # type: ignore[misc]
