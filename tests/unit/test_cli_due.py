@@ -249,6 +249,26 @@ def test_plain_rows_from_workers_match_one_process_row_for_row(fixed_cal):
         [i.status.value, i.due.isoformat(), i.crn] for i in items]
 
 
+def test_worker_rows_with_the_join_separator_in_a_name_come_back_whole(fixed_cal):
+    """Workers send rows back joined by one control character; a name holding it (the case
+    format does not refuse it) must not split or shift a row."""
+    from dataclasses import replace
+    from datetime import date
+
+    from omtui.cmd.rules import due_rows, table_cells
+    from omtui.domain.caseformat import parse_caseload
+    from omtui.rulepacks import default_packs
+
+    cases = parse_caseload(json.loads(Path(MIXED).read_text("utf-8"))).cases
+    cases[0] = replace(cases[0], name="Odd\x1eName [bold]")
+    today, book = date(2026, 11, 23), default_packs()
+    one = due_rows(cases, today, fixed_cal, book, as_json=False, jobs=1)
+    two = due_rows(cases, today, fixed_cal, book, as_json=False, jobs=2)
+    assert one == two
+    mine = [table_cells(p) for _, p in two if table_cells(p)[2] == cases[0].crn]
+    assert mine and all(len(cells) == 7 and cells[3] == "Odd\x1eName [bold]" for cells in mine)
+
+
 def test_big_due_list_is_a_plain_table_streamed_in_the_same_order(monkeypatch):
     from omtui.cmd import rules as due_cmd
 
