@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import calendar as _months
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -408,22 +408,24 @@ def _date_order(case: Case, groups: list[list[Event]]) -> list[Event]:
 
 
 def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: EnforcementPolicy,
-              by_type: Mapping[EventType, list[Event]], *, full: bool) -> _Evaluation:
+              by_type: Mapping[EventType, list[Event]], *, full: bool,
+              failed: Sequence[Event] | None = None) -> _Evaluation:
     """Failures, warnings, recall letters and the due items, from the case's events on or
     before today grouped by type (``events_by_type``); with ``full=False`` (the due list)
     failures closed more than the look-back before today are left out, so old history costs
-    nothing."""
+    nothing. ``failed``: the contacts with outcome ftc among them, when the caller has them."""
     none: list[Event] = []
     contacts = by_type.get(EventType.CONTACT, none)
     by_day: dict[date, list[Event]] = {}          # failures: ftc contacts grouped by day
-    ftc = ContactOutcome.FTC
-    for e in contacts:
-        if e.outcome is ftc:
-            found = by_day.get(e.date)
-            if found is None:
-                by_day[e.date] = [e]
-            else:
-                found.append(e)
+    if failed is None:
+        ftc = ContactOutcome.FTC
+        failed = [e for e in contacts if e.outcome is ftc]
+    for e in failed:
+        found = by_day.get(e.date)
+        if found is None:
+            by_day[e.date] = [e]
+        else:
+            found.append(e)
     explanations: dict[date, list[Event]] = {}
     for e in by_type.get(EventType.EXPLANATION, none):
         if e.for_date is not None:
@@ -653,21 +655,24 @@ def _failure_item(case: Case, f: Failure, today: date, calendar: WorkingCalendar
 
 def enforcement_due_items(case: Case, today: date, calendar: WorkingCalendar,
                           policy: EnforcementPolicy,
-                          by_type: Mapping[EventType, list[Event]] | None = None) -> list[DueItem]:
+                          by_type: Mapping[EventType, list[Event]] | None = None,
+                          failed: Sequence[Event] | None = None) -> list[DueItem]:
     """Enforcement due items (kind="enforcement"): one per failure for its current step
     (explanation clock, warning, breach papers or recall), and each recall letter. Failures
     closed (explained or actioned) with a clock that ended more than the look-back (12 months)
     before today are left out; ``enforcement_state`` lists everything.
 
     ``by_type``: the case's events on or before today grouped by type (``events_by_type``),
-    when the caller has made it already."""
+    when the caller has made it already, and ``failed`` the contacts among them with outcome
+    ftc (in date order)."""
     if by_type is None:
         by_type = events_by_type(case, today)
-    ftc = ContactOutcome.FTC
-    if EventType.RETURNED_TO_CUSTODY not in by_type and not any(
-            e.outcome is ftc for e in by_type.get(EventType.CONTACT, ())):
+    if failed is None:
+        ftc = ContactOutcome.FTC
+        failed = [e for e in by_type.get(EventType.CONTACT, ()) if e.outcome is ftc]
+    if not failed and EventType.RETURNED_TO_CUSTODY not in by_type:
         return []              # no failure and no return to custody: nothing to evaluate
-    return _evaluate(case, today, calendar, policy, by_type, full=False).items
+    return _evaluate(case, today, calendar, policy, by_type, full=False, failed=failed).items
 
 
 __all__ = [

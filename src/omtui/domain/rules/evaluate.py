@@ -139,6 +139,11 @@ class CaseView:
             self._outcomes[events[0].type] = groups
         return groups.get(outcome, _NONE)
 
+    def with_outcome(self, etype: EventType, outcome: ContactOutcome) -> list[Event]:
+        """The events of that type (on or before today) with that outcome, in date order."""
+        events = self.by_type.get(etype)
+        return self._by_outcome(events, outcome) if events else _NONE
+
     def _candidates(self, pattern: EventPattern) -> list[Event] | None:
         """The events of the pattern's type (and outcome, when it names one), or None when
         none can match (a needed extra field appears on no event of that type in this case)."""
@@ -506,8 +511,12 @@ def evaluate_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rul
     memo = memo_for(calendar)
     out: list[DueItem] = []
     for rule in _applicable(book, view):
-        if rule.per_event:
-            out.extend(_rule_items(rule, view, memo)[0])
+        if rule.per_event:                 # as _rule_items, without the reasons
+            anchor = rule.trigger[0]
+            for e in view.all_matching(anchor.pattern):
+                item = _item(rule, view, memo, e.date, anchor.label, e)[0]
+                if item is not None:
+                    out.append(item)
             continue
         found = _day0(rule, view)
         if found is not None:
