@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
@@ -600,14 +600,18 @@ class _Evaluator:
             k += 1
         return out
 
-    def around_today(self) -> list[ContactPeriod]:
-        """The last complete period, the current one and the next (what the due list needs)."""
+    def around_today(self) -> Iterator[ContactPeriod]:
+        """The last complete period, the current one and the next (what the due list needs),
+        each worked out when the caller gets to it."""
         assert self.level is not None
         if self.level.total is not None:
-            return [self.total_period()]
+            yield self.total_period()
+            return
         k = self.index_at(self.timeline.offset_of(self.today)) if self.today >= self.start else 0
-        out = [p for p in (self.period(i) for i in range(max(k - 1, 0), k + 2)) if p is not None]
-        return out
+        for i in range(max(k - 1, 0), k + 2):
+            p = self.period(i)
+            if p is not None:
+                yield p
 
     # benchmark -------------------------------------------------------------------------------
     def benchmark(self, calendar: WorkingCalendar) -> BenchmarkCheck | None:
@@ -721,8 +725,7 @@ def contact_due_items(case: Case, today: date, calendar: WorkingCalendar,
                 trace=bench.trace, satisfied_by="a contact with outcome attended",
                 kind="contact"))
         return items
-    periods = ev.around_today()
-    for p in periods:
+    for p in ev.around_today():       # the next period is worked out only when needed
         if p.end is None:
             continue
         if p.complete:
