@@ -443,7 +443,7 @@ def _item(rule: Rule, view: CaseView, memo: _Memo, day0: date, label: str,
         done_on = terminated_on          # the case ended early: termination closes the rule
     notes = rule.static_notes
     if window_day is not None:
-        notes = notes + (f"window: from {window_day.isoformat()} ({rule.window_start} from "
+        notes = notes + (f"window: from {window_day.isoformat()} ({rule.window_text} from "
                          f"day 0) to {due.isoformat()}",)
     late_by = None
     today = view.today

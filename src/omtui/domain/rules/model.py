@@ -220,6 +220,11 @@ class Rule:
         return tuple(notes)
 
     @cached_property
+    def window_text(self) -> str:
+        """The window's start in words ("8 weeks"); "" without a window."""
+        return str(self.window_start) if self.window_start is not None else ""
+
+    @cached_property
     def trigger_text(self) -> str:
         names = [a.label for a in self.trigger]
         if self.recurring:
