@@ -9,7 +9,8 @@ form ("c o a ctrl+s" sent in one burst, or keys a terminal multiplexer passes on
 * a one-key choice (:class:`~omtui.widgets.key_picker.KeyPicker`) moves the focus on as soon
   as it picks, but the keys typed before it did so are already queued for it;
 * a text field's editing keys and tab take effect only once they have bubbled up to the app,
-  after the letters typed behind them (:class:`FormInput` applies them at once).
+  after the letters typed behind them (:class:`FormInput` and, for a multi-line note,
+  :class:`FormTextArea` apply them at once).
 
 :class:`TypedInOrder` (a mixin for form screens) and :func:`pass_on` (called by a field at the
 top of its key handler) keep one order:
@@ -29,12 +30,12 @@ Widgets here never touch the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from textual import events
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 #: Enough for any form: each hop is one field the focus moved through while the keys came in.
 MAX_HOPS = 32
@@ -65,6 +66,33 @@ def pass_on(widget: Widget, event: events.Key) -> bool:
     return True
 
 
+#: Keys that move the focus and the screen method each one calls.
+FOCUS_KEYS = {"tab": "focus_next", "shift+tab": "focus_previous"}
+
+
+async def keys_in_order(field: Widget, event: events.Key, *, own: Collection[str] = ()) -> None:
+    """A text field's key handler (call it from ``on_key``, which runs before the widget's own
+    ``_on_key``): apply the key now, in queue order, instead of when it reaches the app.
+
+    A key that belongs elsewhere is passed on (:func:`pass_on`); tab and shift+tab move the
+    focus; a key bound by the field itself (backspace, delete, arrows, home, end…) runs its
+    action. Keys listed in ``own`` and the rest (printable text, and keys the widget types in
+    its own ``_on_key``, such as a text area's enter) are left to the widget, which handles
+    them at once anyway."""
+    if pass_on(field, event) or field.screen.focused is not field or event.key in own:
+        return
+    if event.key in FOCUS_KEYS:
+        event.stop()
+        event.prevent_default()
+        getattr(field.screen, FOCUS_KEYS[event.key])()
+        return
+    bindings = field._bindings.key_to_bindings.get(event.key)
+    if bindings and not event.is_printable:
+        event.stop()
+        event.prevent_default()
+        await field.run_action(bindings[0].action)
+
+
 class FormInput(Input):
     """A form's text field whose keys take effect in the order typed.
 
@@ -76,21 +104,21 @@ class FormInput(Input):
     key queued here after the focus has moved on is passed on."""
 
     async def on_key(self, event: events.Key) -> None:   # runs before Input's own handler
-        if pass_on(self, event) or self.screen.focused is not self:
-            return
-        if event.key in ("tab", "shift+tab"):
-            event.stop()
-            event.prevent_default()
-            if event.key == "tab":
-                self.screen.focus_next()
-            else:
-                self.screen.focus_previous()
-            return
-        bindings = self._bindings.key_to_bindings.get(event.key)
-        if bindings and not event.is_printable:
-            event.stop()
-            event.prevent_default()
-            await self.run_action(bindings[0].action)
+        await keys_in_order(self, event)
+
+
+class FormTextArea(TextArea):
+    """A form's multi-line note whose keys take effect in the order typed, as
+    :class:`FormInput` does for a one-line field.
+
+    Text, enter (a new line) and, with ``tab_behavior="indent"``, tab (an indent) and escape
+    are typed by TextArea's own key handler at once and stay so; its editing keys (backspace,
+    delete, arrows, home, end, ctrl+k…: bindings) and tab (``tab_behavior="focus"``) or
+    shift+tab, which Textual applies only when they reach the app, now act at once."""
+
+    async def on_key(self, event: events.Key) -> None:   # runs before TextArea's own handler
+        own = ("tab", "escape") if self.tab_behavior == "indent" else ()
+        await keys_in_order(self, event, own=own)
 
 
 class TypingMarker(Message):
@@ -162,4 +190,5 @@ class TypedInOrder:
         message.action()
 
 
-__all__ = ["FormInput", "TypedInOrder", "pass_on", "send_key"]
+__all__ = ["FormInput", "FormTextArea", "TypedInOrder", "keys_in_order", "pass_on",
+           "send_key"]
