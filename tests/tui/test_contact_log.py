@@ -420,3 +420,52 @@ async def test_editing_keys_text_and_tab_in_one_burst_take_effect_in_order(app, 
         await settle(pilot)
         assert form.query_one("#entry-date", Input).value == "20/11"
         assert form.query_one("#entry-time", Input).value == "9:30"
+
+
+def send_burst(app, keys) -> None:
+    """Queue ``keys`` for the app at once, with no pause between them (a paste, tmux)."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+
+
+async def test_backspaces_in_the_note_in_one_burst_delete_what_was_typed_before_them(
+        app, store):
+    """"abcdef", three backspaces and "XY" sent at once into the note: the backspaces take
+    off "def" and the note reads "abcXY". (Textual applied the note's backspaces once they
+    had bubbled up to the app, after "XY": they ate "XY" and "f" instead.)"""
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c", "o", "a")                   # office, attended: on the note
+        form = app.screen
+        note = form.query_one("#entry-note", TextArea)
+        assert app.focused is note
+        send_burst(app, [*"abcdef", *["backspace"] * 3, *"XY"])
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert note.text == "abcXY"
+        before = len(store.get_case("E100001").events)
+        await press(pilot, "ctrl+s")
+        assert store.get_case("E100001").events[before].note == "abcXY"
+
+
+async def test_shift_tab_out_of_the_note_in_one_burst_takes_the_next_key_with_it(app, store):
+    """A note, then shift+tab back to the outcome and "u" (unacceptable absence), in one
+    burst: the "u" picks the outcome; it must not end the note."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c", "p", "a")                   # phone, attended: on the note
+        form = app.screen
+        note = form.query_one("#entry-note", TextArea)
+        assert app.focused is note
+        send_burst(app, [*"Rang", "shift+tab", "u"])
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert note.text == "Rang"
+        assert form.query_one("#entry-outcome").value == "unacceptable_absence"
+        assert app.focused is form.query_one("#entry-reason")

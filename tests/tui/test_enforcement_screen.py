@@ -311,3 +311,28 @@ async def test_text_typed_in_one_burst_with_ctrl_s_is_saved_whole(app, store):
         event = store.get_case("E100001").events[-1]
         assert event.type is EventType.EXPLANATION
         assert event.reason == reason
+
+
+async def test_editing_keys_and_tab_in_the_circumstances_take_effect_in_the_order_typed(
+        app, store):
+    """In the extenuating circumstances (a multi-line note where tab moves on), keys sent
+    at once: "Floodong", three backspaces, "ing", tab, "3/11". The backspaces take off "ong",
+    and the date after tab goes to the received field (tab wraps round to it), not the note."""
+    from textual import events
+    from textual.widgets import Input, TextArea
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_enforcement(pilot, "E100005")
+        await press(pilot, "x")
+        form = app.screen
+        assert isinstance(form, ExplanationEntryScreen)
+        await press(pilot, "shift+tab")                     # wraps round to the circumstances
+        note = form.query_one("#expl-extenuating", TextArea)
+        assert app.focused is note
+        for key in [*"Floodong", *["backspace"] * 3, *"ing", "tab", *"3/11"]:
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert note.text == "Flooding"
+        assert app.focused is form.query_one("#expl-received", Input)
+        assert form.query_one("#expl-received", Input).value == "3/11"

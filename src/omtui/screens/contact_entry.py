@@ -45,7 +45,7 @@ from omtui.screens.contact_common import (
 )
 from omtui.widgets.key_picker import FieldError, KeyPicker
 from omtui.widgets.text import literal, long_date
-from omtui.widgets.typed_order import FormInput, TypedInOrder
+from omtui.widgets.typed_order import FormInput, FormTextArea, TypedInOrder
 
 FIELDS = ("date", "time", "type", "outcome", "reason", "note")
 
@@ -120,8 +120,8 @@ class ContactEntryScreen(TypedInOrder, ModalScreen[Event | None]):
                 yield Vertical(id="entry-pickers", classes="row")
                 with Horizontal(classes="row"):
                     yield Label("Note", classes="label")
-                    yield TextArea(id="entry-note", soft_wrap=True, show_line_numbers=False,
-                                   tab_behavior="focus")
+                    yield FormTextArea(id="entry-note", soft_wrap=True, show_line_numbers=False,
+                                       tab_behavior="focus")
                 yield FieldError(id="error-note")
             yield FieldError(id="error-form")
         yield Footer()

@@ -29,7 +29,7 @@ from omtui.screens.contact_common import read_date
 from omtui.screens.event_form import EventForm
 from omtui.widgets.key_picker import FieldError, KeyPicker, Option
 from omtui.widgets.text import literal, long_date
-from omtui.widgets.typed_order import FormInput
+from omtui.widgets.typed_order import FormInput, FormTextArea
 
 #: HMIP D.2.2.16 (NS 2011 wording): what the offender manager takes into account in deciding
 #: whether the reason for non-compliance is a reasonable excuse; then the assessor's checks.
@@ -111,7 +111,7 @@ class ExplanationEntryScreen(EventForm):
                 with Vertical(id="ext-row", classes="row -hidden"):
                     yield Label("Extenuating circumstances (needed: received after day 10)")
                     yield FieldError(id="error-extenuating")
-                    yield TextArea(id="expl-extenuating", soft_wrap=True, tab_behavior="focus")
+                    yield FormTextArea(id="expl-extenuating", soft_wrap=True, tab_behavior="focus")
             yield FieldError(id="error-form")
         yield Footer()
 
