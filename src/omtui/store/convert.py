@@ -221,7 +221,11 @@ def driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
                  else params)
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        cursor.execute(str(compiled), args)
+        if conn.dialect.driver == "psycopg":
+            # binary results: integers and dates decoded without text parsing
+            cursor.execute(str(compiled), args, binary=True)
+        else:
+            cursor.execute(str(compiled), args)
         return cursor.fetchall()
     finally:
         cursor.close()
