@@ -195,22 +195,16 @@ class ContactEntryScreen(TypedInOrder, ModalScreen[Event | None]):
             return f"contact:{self.crn}:{self.appointment.date.isoformat()}"
         return f"contact:{self.crn}"
 
-    @work(thread=True, exclusive=True, group="contact-draft", exit_on_error=False,
-          description="Looking for a draft")
     def _look_for_draft(self) -> None:
-        from omtui.screens.draft_prompt import load_draft
+        from omtui.screens.draft_prompt import look_for_draft
 
-        draft, problem = load_draft(self.drafts, self.draft_key)
-        if draft is not None or problem:
-            self.app.call_from_thread(self._offer_draft, draft, problem)
+        look_for_draft(self, self.drafts, self.draft_key, self._offer_draft,
+                       group="contact-draft")
 
-    def _offer_draft(self, draft: Draft | None, problem: str | None) -> None:
+    def _offer_draft(self, draft: Draft) -> None:
         from omtui.screens.draft_prompt import offer_draft
 
-        if problem:
-            self.notify(f"A draft could not be read: {problem}", severity="warning",
-                        markup=False, timeout=8)
-        if draft is None or not isinstance(draft.payload, dict):
+        if not isinstance(draft.payload, dict):
             return
         note = str(draft.payload.get("note") or "")
         preview = note[:200] or str(draft.payload.get("date") or "")

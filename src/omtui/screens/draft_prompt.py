@@ -263,6 +263,27 @@ def load_draft(store: DraftStore, key: DraftKey) -> tuple[Draft | None, str | No
         return None, str(exc)
 
 
+def look_for_draft(host: Widget, store: DraftStore, key: DraftKey,
+                   found: Callable[[Draft], None], *, group: str) -> None:
+    """Read ``key``'s draft in a thread worker; on the UI thread, warn when it could not be
+    read and call ``found`` with it when there is one."""
+
+    def answer(draft: Draft | None, problem: str | None) -> None:
+        if problem:
+            host.notify(f"A draft could not be read: {problem}", severity="warning",
+                        markup=False, timeout=8)
+        if draft is not None:
+            found(draft)
+
+    def read() -> None:
+        draft, problem = load_draft(store, key)
+        if draft is not None or problem:
+            host.app.call_from_thread(answer, draft, problem)
+
+    host.run_worker(read, thread=True, exclusive=True, group=group, exit_on_error=False,
+                    description="Looking for a draft")
+
+
 def offer_draft(screen: Widget, what: str, draft: Draft, preview: str,
                 on_resume: Callable[[Draft], None], store: DraftStore,
                 on_discarded: Callable[[], None] | None = None) -> None:

@@ -198,23 +198,17 @@ class EventForm(TypedInOrder, ModalScreen[Event | None]):
         if self.autosave is not None and not self.saving and self._typed_something():
             self.autosave.changed(self._draft_payload())
 
-    @work(thread=True, exclusive=True, group="event-form-draft", exit_on_error=False,
-          description="Looking for a draft")
     def _look_for_draft(self) -> None:
-        from omtui.screens.draft_prompt import load_draft
+        from omtui.screens.draft_prompt import look_for_draft
 
-        draft, problem = load_draft(self.autosave.saver.store, self.autosave.key)
-        if draft is not None or problem:
-            self.app.call_from_thread(self._offer_draft, draft, problem)
+        look_for_draft(self, self.autosave.saver.store, self.autosave.key, self._offer_draft,
+                       group="event-form-draft")
 
-    def _offer_draft(self, draft: Draft | None, problem: str | None) -> None:
+    def _offer_draft(self, draft: Draft) -> None:
         from omtui.screens.draft_prompt import offer_draft
 
-        if problem:
-            self.notify(f"A draft could not be read: {problem}", severity="warning",
-                        markup=False, timeout=8)
         values = _draft_fields_of(draft)
-        if draft is None or values is None or self.autosave is None or self.saved:
+        if values is None or self.autosave is None or self.saved:
             return
         kept = {k: v for k, v in values.items() if k in self._draft_baseline}
         if all(self._draft_baseline.get(k) == v for k, v in kept.items()):
