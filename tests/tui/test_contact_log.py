@@ -430,22 +430,30 @@ def send_burst(app, keys) -> None:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
 
 
+async def burst_into_note(app, pilot, picks: str, keys: list[str]):
+    """Open quick entry on E100001, pick the type and outcome (``picks``, landing on the
+    note), send ``keys`` in one burst and let them all arrive: (the form, its note)."""
+    await settle(pilot)
+    app.push_screen(ContactLogScreen("E100001"))
+    await settle(pilot)
+    await press(pilot, "c", *picks)
+    form = app.screen
+    note = form.query_one("#entry-note", TextArea)
+    assert app.focused is note
+    send_burst(app, keys)
+    await pilot.pause(0.2)
+    await settle(pilot)
+    return form, note
+
+
 async def test_backspaces_in_the_note_in_one_burst_delete_what_was_typed_before_them(
         app, store):
     """"abcdef", three backspaces and "XY" sent at once into the note: the backspaces take
     off "def" and the note reads "abcXY". (Textual applied the note's backspaces once they
     had bubbled up to the app, after "XY": they ate "XY" and "f" instead.)"""
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.push_screen(ContactLogScreen("E100001"))
-        await settle(pilot)
-        await press(pilot, "c", "o", "a")                   # office, attended: on the note
-        form = app.screen
-        note = form.query_one("#entry-note", TextArea)
-        assert app.focused is note
-        send_burst(app, [*"abcdef", *["backspace"] * 3, *"XY"])
-        await pilot.pause(0.2)
-        await settle(pilot)
+        # office, attended: on the note
+        _, note = await burst_into_note(app, pilot, "oa", [*"abcdef", *["backspace"] * 3, *"XY"])
         assert note.text == "abcXY"
         before = len(store.get_case("E100001").events)
         await press(pilot, "ctrl+s")
@@ -456,16 +464,33 @@ async def test_shift_tab_out_of_the_note_in_one_burst_takes_the_next_key_with_it
     """A note, then shift+tab back to the outcome and "u" (unacceptable absence), in one
     burst: the "u" picks the outcome; it must not end the note."""
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        app.push_screen(ContactLogScreen("E100001"))
-        await settle(pilot)
-        await press(pilot, "c", "p", "a")                   # phone, attended: on the note
-        form = app.screen
-        note = form.query_one("#entry-note", TextArea)
-        assert app.focused is note
-        send_burst(app, [*"Rang", "shift+tab", "u"])
-        await pilot.pause(0.2)
-        await settle(pilot)
+        # phone, attended: on the note
+        form, note = await burst_into_note(app, pilot, "pa", [*"Rang", "shift+tab", "u"])
         assert note.text == "Rang"
         assert form.query_one("#entry-outcome").value == "unacceptable_absence"
         assert app.focused is form.query_one("#entry-reason")
+
+
+async def test_a_damaged_draft_is_reported_and_the_form_still_works(app, store):
+    """A draft file that cannot be read (cut short by a crash, edited by hand) is named in a
+    warning when the form opens, kept for inspection, and the form is usable as new."""
+    from omtui.drafts import DraftKey
+    from omtui.screens.draft_prompt import draft_store_for, officer_of
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        drafts = draft_store_for(app)
+        path = drafts.path_for(DraftKey(officer_of(app), "contact:E100001"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text('{"format": "omtui-draft", "payl', "utf-8")
+        app.push_screen(ContactLogScreen("E100001"))
+        await settle(pilot)
+        await press(pilot, "c")
+        await settle(pilot)
+        assert isinstance(app.screen, ContactEntryScreen)
+        shown = [n.message for n in app._notifications]
+        assert any(m.startswith("A draft could not be read") for m in shown), shown
+        assert path.exists()                                       # left for inspection
+        await press(pilot, "o", "a", "ctrl+s")
+        contacts = store.get_case("E100001").events_of(EventType.CONTACT)
+        assert contacts[-1].outcome is ContactOutcome.ATTENDED
