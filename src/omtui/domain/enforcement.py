@@ -323,7 +323,6 @@ class EnforcementState:
 
 
 @lru_cache(maxsize=8192)
-@lru_cache(maxsize=1 << 16)      # a due list asks for the same few thousand days again and again
 def lookback_start(day: date, months: int) -> date:
     """First day of the "preceding ``months`` months" before ``day``: the same date ``months``
     calendar months earlier (29 February clipped to 28 February), inclusive. The same as
