@@ -95,9 +95,6 @@ class EventPattern:
     #: extra fields an event must have to match (a quick "cannot match" for a whole case)
     needs_extra: frozenset[str] = field(default=frozenset(), init=False, repr=False,
                                         compare=False)
-    #: the field tests alone, as one callable (for a caller that knows the type matches)
-    fields_match: Callable[[Event], bool] = field(default=_always, init=False, repr=False,
-                                                  compare=False)
     #: the same number for equal patterns (several rules name the same one): a per-case
     #: cache key
     key: int = field(default=0, init=False, repr=False, compare=False)
@@ -110,7 +107,6 @@ class EventPattern:
     def __post_init__(self) -> None:
         tests = tuple(_field_test(key, op == "=", want) for key, op, want in self.fields)
         object.__setattr__(self, "_tests", tests)
-        object.__setattr__(self, "fields_match", _all_of(tests))
         rest = tests
         for i, (key, op, want) in enumerate(self.fields):
             if key == "outcome" and op == "=" and want in _OUTCOMES:
