@@ -12,14 +12,14 @@ is loaded through :mod:`omtui.rulepacks` (the only place files are read).
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from types import ModuleType
 
 from omtui.domain.calendar import WorkingCalendar
 from omtui.domain.case import Case, ContactOutcome, EventType
 from omtui.domain.due import DueItem
+from omtui.domain.enforcement import enforcement_due_items
 from omtui.domain.rules.evaluate import CaseView, RuleDecision, evaluate_rules, explain_rules
 from omtui.domain.rules.model import RuleBook
+from omtui.domain.schedule import contact_due_items
 
 __all__ = ["case_agenda", "case_items", "explain_case", "caseload_agenda", "RuleDecision", "sort_items"]
 
@@ -43,28 +43,13 @@ def _policy_items(view: CaseView, calendar: WorkingCalendar,
     case, today = view.case, view.today
     items: list[DueItem] = []
     if book.contact_levels is not None:
-        items.extend(_schedule().contact_due_items(case, today, calendar, book.contact_levels,
-                                                   view.by_type))
+        items.extend(contact_due_items(case, today, calendar, book.contact_levels,
+                                       view.by_type))
     if book.enforcement is not None:
-        items.extend(_enforcement().enforcement_due_items(
+        items.extend(enforcement_due_items(
             case, today, calendar, book.enforcement, view.by_type,
             view.with_outcome(EventType.CONTACT, ContactOutcome.FTC)))
     return items
-
-
-@cache
-def _schedule() -> ModuleType:
-    """The contact-schedule module, imported on first use (not per case)."""
-    import omtui.domain.schedule as module
-
-    return module
-
-
-@cache
-def _enforcement() -> ModuleType:
-    import omtui.domain.enforcement as module
-
-    return module
 
 
 def case_items(case: Case, today: date, calendar: WorkingCalendar,
