@@ -13,13 +13,17 @@ from hypothesis import strategies as st
 from omtui.domain.case import ContactOutcome, EventType, Requirement, Rosh
 from omtui.domain.caseformat import (
     CASE_FIELDS,
+    EVENT_FIELDS,
     REQUIRED_FIELDS,
+    _Collector,
+    _quick_event,
     case_to_dict,
     caseload_to_dict,
     check_against_today,
     parse_case,
     parse_caseload,
     parse_date,
+    parse_event,
 )
 
 CASES_DIR = Path(__file__).resolve().parents[1] / "data" / "cases"
@@ -204,3 +208,68 @@ def test_parsing_never_raises(value):
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2199, 12, 31)))
 def test_parse_date_round_trip(day):
     assert parse_date(day.isoformat()) == day
+
+
+# -- the quick path for plain events agrees with the full check --------------------------------
+
+_EVENT_VALUES = (st.none() | st.booleans() | st.integers(-2, 3)
+                 | st.sampled_from([t.value for t in EventType] + [o.value for o in ContactOutcome]
+                                   + ["custody", "sickness", "hospital", "Contact", "", "x\x00"])
+                 | st.sampled_from(["2026-02-28", "2026-02-29", "2026-03-01", " 2026-03-01",
+                                    "2026-3-1", "20260301", "2025-12-31"])
+                 | st.text(max_size=3)
+                 | st.lists(st.integers(), max_size=1))
+_EVENTS = st.dictionaries(st.sampled_from(list(EVENT_FIELDS) + ["x"]), _EVENT_VALUES, max_size=8)
+
+
+_DAYS = st.sampled_from(["2026-02-28", "2026-02-29", "2026-03-01", "2026-03-02", " 2026-03-01",
+                         "2026-3-1", "20260301", "2025-12-31"])
+_TEXTS = st.sampled_from(["custody", "sickness", "ok", "", "a\x00b", "r" * 2000, "r" * 2001])
+_PLAIN_EVENTS = st.fixed_dictionaries(
+    {"type": st.sampled_from([t.value for t in EventType]), "date": _DAYS},
+    optional={"outcome": st.none() | st.sampled_from([o.value for o in ContactOutcome] + ["x"]),
+              "for_date": st.none() | _DAYS, "until": st.none() | _DAYS,
+              "acceptable": st.none() | st.booleans() | st.integers(0, 1),
+              "reason": st.none() | _TEXTS, "note": st.none() | _TEXTS | st.integers(),
+              "x": st.integers()})
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_EVENTS | _PLAIN_EVENTS)
+def test_quick_event_is_the_full_check_or_declines(raw):
+    quick = _quick_event(raw)
+    collector = _Collector(0, None)
+    full = parse_event(raw, "events[0]", collector)
+    if quick is not None:
+        assert collector.problems == [] and full == quick
+        assert type(quick.extra) is dict and quick.extra == full.extra
+
+
+def test_quick_event_takes_the_plain_shapes_a_caseload_is_made_of():
+    # declining these would make every file read take the slow path: the check above could
+    # then never fail, so the common shapes are pinned here
+    for raw in ({"type": "contact", "date": "2026-03-02", "outcome": "attended"},
+                {"type": "contact", "date": "2026-03-02", "note": "[bold]Зоя[/bold]"},
+                {"type": "explanation", "date": "2026-03-02", "for_date": "2026-02-27",
+                 "acceptable": False, "reason": "overslept"},
+                {"type": "suspension", "date": "2026-03-02", "reason": "custody",
+                 "until": "2026-04-01"},
+                {"type": "release", "date": "2026-03-02"},
+                {"type": "contact", "date": "2026-03-02", "outcome": "attended",
+                 "requirement": "unpaid_work", "by": {"om": ["x"]}}):
+        assert _quick_event(raw) == parse_event(raw, "e", _Collector(0, None)), raw
+        assert _quick_event(raw) is not None
+    # and each of these has a problem the full check names: the quick path leaves it to it
+    for raw in ({"type": "contact", "date": "2026-02-30"},
+                {"type": "warning", "date": "2026-03-02", "outcome": "attended"},
+                {"type": "suspension", "date": "2026-03-02", "reason": "custody",
+                 "until": "2026-03-01"},
+                {"type": "suspension", "date": "2026-03-02", "reason": "holiday"},
+                {"type": "explanation", "date": "2026-03-02", "acceptable": True},
+                {"type": "explanation", "date": "2026-03-02", "for_date": "2026-02-27"},
+                {"type": "contact", "date": "2026-03-02", "note": "a\x00b"},
+                {"type": "warning", "date": "2026-03-02", "reason": "r" * 2001},
+                {"type": "warning", "date": "2026-03-02", "acceptable": 1}):
+        collector = _Collector(0, None)
+        assert parse_event(raw, "e", collector) is None and collector.problems, raw
+        assert _quick_event(raw) is None, raw

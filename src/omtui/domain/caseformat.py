@@ -206,6 +206,73 @@ def parse_event(raw: Any, name: str, c: _Collector) -> Event | None:
                  dict(extra))
 
 
+class _DateMemo(dict):
+    """ISO date text -> date, each distinct text checked once (a caseload repeats a few
+    thousand dates across millions of events). Only exact ``YYYY-MM-DD`` text is remembered;
+    anything else is a KeyError, for :func:`parse_date` to judge."""
+
+    def __missing__(self, text: Any) -> date:
+        if type(text) is not str or len(text) != 10 or not _ISO_DATE.fullmatch(text):
+            raise KeyError(text)
+        try:
+            value = date.fromisoformat(text)
+        except ValueError:
+            raise KeyError(text) from None
+        if len(self) >= 100_000:        # bounded: a memo, not a copy of every file read
+            self.clear()
+        self[text] = value
+        return value
+
+
+_DATES = _DateMemo()
+_EVENT_TYPES = {m.value: m for m in EventType}
+_OUTCOMES = {m.value: m for m in ContactOutcome}
+_SUSPENSION_REASONS = frozenset(m.value for m in SuspensionReason)
+_EVENT_KEYS = frozenset(EVENT_FIELDS)
+
+
+def _quick_event(raw: Any) -> Event | None:
+    """The event of a well-formed entry (the format's own fields each of the right type and
+    value; any other field kept in ``extra``), made without the full check; None for
+    anything else, which :func:`parse_event` then checks: it gives the same event, or names
+    every problem."""
+    if type(raw) is not dict:
+        return None
+    dates, get = _DATES, raw.get
+    try:
+        etype = _EVENT_TYPES[raw["type"]]
+        day = dates[raw["date"]]
+        outcome = get("outcome")
+        if outcome is not None:
+            if etype is not EventType.CONTACT:
+                return None
+            outcome = _OUTCOMES[outcome]
+        for_date = get("for_date")
+        if for_date is not None:
+            for_date = dates[for_date]
+        until = get("until")
+        if until is not None:
+            until = dates[until]
+    except (KeyError, TypeError):       # missing, unknown, unhashable, not an exact date
+        return None
+    acceptable, reason, note = get("acceptable"), get("reason"), get("note")
+    if acceptable is not None and type(acceptable) is not bool:
+        return None
+    if reason is not None and (type(reason) is not str or len(reason) > 2000
+                               or "\x00" in reason):
+        return None
+    if note is not None and (type(note) is not str or "\x00" in note):
+        return None
+    if etype is EventType.EXPLANATION and (for_date is None or acceptable is None):
+        return None
+    if etype is EventType.SUSPENSION and (reason not in _SUSPENSION_REASONS
+                                          or (until is not None and until < day)):
+        return None
+    extra = ({} if _EVENT_KEYS.issuperset(raw)
+             else {k: v for k, v in raw.items() if k not in _EVENT_KEYS})
+    return Event(etype, day, outcome, for_date, acceptable, reason, until, note, extra)
+
+
 def parse_case(raw: Any, index: int | None = None) -> tuple[Case | None, list[Problem]]:
     """One case from its JSON object: the case, or None and every problem found."""
     crn_guess = raw.get("crn") if isinstance(raw, Mapping) and isinstance(raw.get("crn"), str) else None
@@ -265,10 +332,14 @@ def parse_case(raw: Any, index: int | None = None) -> tuple[Case | None, list[Pr
     elif not isinstance(raw_events, list):
         c.add("events", "must be a list")
     else:
+        append = events.append
         for i, e in enumerate(raw_events):
-            ev = parse_event(e, f"events[{i}]", c)
-            if ev is not None:
-                events.append(ev)
+            ev = _quick_event(e)
+            if ev is None:
+                ev = parse_event(e, f"events[{i}]", c)
+                if ev is None:
+                    continue
+            append(ev)
     if dob and sentence_date and dob >= sentence_date:
         c.add("dob", f"{dob.isoformat()} is not before the sentence date")
     start = start_date or sentence_date
