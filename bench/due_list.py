@@ -160,7 +160,7 @@ def time_pipeline(cases: list[Case], book, calendar, jobs: int, as_json: bool) -
     after reading the file: evaluate every case, make each item's row (``--json``: its JSON
     text, trace included) and sort the list. On a busy machine the CPU seconds still say how
     much work there was; the wall time also says how much of the machine it got."""
-    from omtui.cmd.rules import due_rows
+    from omtui.cmd.due_list import due_rows
 
     gc.collect()
     w0, c0 = time.perf_counter(), _cpu_with_children()

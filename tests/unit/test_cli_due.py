@@ -193,7 +193,7 @@ def test_parallel_workers_give_the_same_list():
 
 
 def test_fast_json_is_exactly_item_json(fixed_cal):
-    from omtui.cmd.rules import JsonWriter, item_json
+    from omtui.cmd.due_list import JsonWriter, item_json
     from omtui.domain.agenda import case_agenda
     from omtui.domain.caseformat import parse_caseload
     from omtui.rulepacks import default_packs
@@ -218,7 +218,7 @@ def test_due_never_creates_a_database(tmp_path):
 
 
 def test_table_rows_are_one_string_per_row_and_split_back_into_seven_cells():
-    from omtui.cmd.rules import _table_row, table_cells
+    from omtui.cmd.due_list import _table_row, table_cells
 
     cells = ("overdue", "2026-11-20", "X123456", "[bold]Anna[/bold] Ñúñez", "Plan", "NS 2b.3",
              "2026-11-01 sentence")
@@ -232,7 +232,7 @@ def test_table_rows_are_one_string_per_row_and_split_back_into_seven_cells():
 def test_plain_rows_from_workers_match_one_process_row_for_row(fixed_cal):
     from datetime import date
 
-    from omtui.cmd.rules import due_rows, table_cells
+    from omtui.cmd.due_list import due_rows, table_cells
     from omtui.domain.agenda import case_agenda
     from omtui.domain.caseformat import parse_caseload
     from omtui.rulepacks import default_packs
@@ -255,7 +255,7 @@ def test_worker_rows_with_the_join_separator_in_a_name_come_back_whole(fixed_cal
     from dataclasses import replace
     from datetime import date
 
-    from omtui.cmd.rules import due_rows, table_cells
+    from omtui.cmd.due_list import due_rows, table_cells
     from omtui.domain.caseformat import parse_caseload
     from omtui.rulepacks import default_packs
 
@@ -295,7 +295,7 @@ def test_big_due_list_is_a_plain_table_streamed_in_the_same_order(monkeypatch):
 
 
 def test_plain_table_cells_stay_on_one_line_and_in_their_column():
-    from omtui.cmd.rules import _plain_cell
+    from omtui.cmd.due_list import _plain_cell
 
     assert _plain_cell("Ann\nLee\t[red]x", 24) == "Ann\ufffdLee\ufffd[red]x".ljust(24)
     assert _plain_cell("A" * 30, 24) == "A" * 23 + "…"
