@@ -302,3 +302,89 @@ def test_plain_table_cells_stay_on_one_line_and_in_their_column():
     assert _plain_cell("李雷", 6) == "李雷  "                 # two cells per character
     assert _plain_cell("李" * 20, 7) == "李李李…"
     assert _plain_cell("the last column is not cut " * 3, 0).endswith("cut ")
+
+
+def _awkward_file(tmp_path, copies: int = 1) -> str:
+    """mixed.json's cases, bad.json's (refused and late ones among them) and one the
+    calendar cannot count, interleaved and repeated with fresh CRNs: a file whose cases the
+    workers check and evaluate in several chunks."""
+    mixed = json.loads(Path(MIXED).read_text("utf-8"))["cases"]
+    bad = json.loads(Path(BAD).read_text("utf-8"))["cases"]
+    uncountable = {**mixed[0], "order_type": "licence", "sentence_date": "2026-01-01",
+                   "end_date": "9999-12-31", "release_date": "9999-12-20", "events": []}
+    out = []
+    for n in range(copies):
+        for i, raw in enumerate([*mixed, *bad, uncountable]):
+            raw = dict(raw)
+            crn = raw.get("crn")
+            if isinstance(crn, str) and len(crn) == 7:
+                raw["crn"] = crn[0] + f"{(n * 20 + i) % 1_000_000:06d}"
+            out.append(raw)
+    path = tmp_path / "awkward.json"
+    path.write_text(json.dumps({"cases": out}, ensure_ascii=False), "utf-8")
+    return str(path)
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_file_checked_in_the_workers_reports_and_lists_as_one_process(tmp_path, as_json):
+    path = _awkward_file(tmp_path, copies=30)
+    args = ["due", "--cases", path, "--today", "2026-11-23", *(["--json"] if as_json else [])]
+    one, two = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    # the problems first, case by case in file order, then how many were left out
+    err = one.stderr.splitlines()
+    assert err[0].startswith(f"omtui: {path}: case 9, e000009: crn: 'e000009' is not a CRN")
+    assert sum("(case skipped)" in line and ": case " in line for line in err) == 4 * 30
+    assert f"omtui: {4 * 30} case(s) skipped, {30 * 11} evaluated" in err
+    assert sum("cannot evaluate" in line for line in err) == 30
+    assert err.index(f"omtui: {4 * 30} case(s) skipped, {30 * 11} evaluated") < next(
+        i for i, line in enumerate(err) if "cannot evaluate" in line)
+    if not as_json:
+        assert one.stdout.splitlines()[-1].startswith(f"{len(one.stdout.splitlines()) - 3} "
+                                                      f"item(s) across {30 * 10} case(s)")
+
+
+def test_checking_in_the_workers_gives_what_checking_the_whole_file_gives(tmp_path, fixed_cal):
+    """The same rows as parse_caseload in this process followed by the due list."""
+    from datetime import date
+
+    from omtui.cmd.due_list import due_rows, take_reports
+    from omtui.domain.caseformat import check_against_today, parse_caseload
+    from omtui.rulepacks import default_packs
+
+    entries = json.loads(Path(_awkward_file(tmp_path, copies=5)).read_text("utf-8"))["cases"]
+    today, book = date(2026, 11, 23), default_packs()
+    result = parse_caseload(entries)
+    cases = [c for c in result.cases if not check_against_today(c, today)]
+    whole = due_rows(cases, today, fixed_cal, book, as_json=False, jobs=1)
+    for jobs in (1, 3):
+        reports, rows = take_reports(due_rows(entries, today, fixed_cal, book, as_json=False,
+                                              jobs=jobs, entries=True))
+        assert rows == take_reports(whole)[1]
+        assert reports.refused == [str(p) for p in result.problems]
+        assert reports.skipped == len(entries) - len(cases)
+        assert len(reports.unevaluated) == 5
+
+
+def test_plain_lines_made_by_the_workers_are_the_plain_table_made_here(tmp_path, fixed_cal):
+    import io
+    from datetime import date
+
+    from omtui.cmd.due_list import due_rows, print_plain_table, take_reports
+    from omtui.rulepacks import default_packs
+
+    entries = json.loads(Path(_awkward_file(tmp_path, copies=3)).read_text("utf-8"))["cases"]
+    entries[0]["name"] = "Anna\tLee " + "Ñ" * 30          # a control character, cut to 24 cells
+    entries[1]["name"] = "李" * 20                         # two cells per character
+    today, book = date(2026, 11, 23), default_packs()
+    tables = []
+    for plain, jobs in ((False, 1), (True, 1), (True, 2)):
+        rows = take_reports(due_rows(entries, today, fixed_cal, book, as_json=False, jobs=jobs,
+                                     entries=True, plain=plain))[1]
+        out = io.StringIO()
+        print_plain_table(rows, 30, out, lines=plain)
+        tables.append(out.getvalue())
+    assert tables[0] == tables[1] == tables[2]
+    assert "Anna\ufffdLee ÑÑÑÑÑÑÑÑÑÑÑÑÑÑ…" in tables[0] and "李李李李李李李李李李李 … " in tables[0]
+    assert "[bold]Tom[/bold] Rix" in tables[0]

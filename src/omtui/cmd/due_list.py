@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -57,8 +58,14 @@ class JsonWriter:
                 + f', "explanation": {self._trace_json(item.trace)}}}')
 
 
-#: The sort key of a row that reports a case that could not be evaluated (sorts first).
+#: Sort keys of the rows that report a case instead of an item. They sort before every item
+#: (an item's key starts with a digit), and the sort is stable, so each kind comes in case
+#: order: a count out of the calendar's range (PROBLEM_KEY), then, when the cases are a
+#: file's entries, a case its checks refused (REFUSED_KEY + index), then one with a date
+#: after today (LATE_KEY + index): one row per problem.
 PROBLEM_KEY = ""
+REFUSED_KEY = "\x01"
+LATE_KEY = "\x02"
 
 
 #: Separates the cells of a table row in its payload string (see :func:`table_cells`).
@@ -84,16 +91,19 @@ def table_cells(payload: str) -> list[str]:
 
 def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
     """Due items of cases[lo:hi] as (sort key, payload), sorted: the payload is a JSON text,
-    or a table row as one string (:func:`table_cells` splits it). The key is
-    ``item.sort_key()`` as one string that sorts the same way (urgency is one digit, the ISO
-    date is fixed width): cheap to send back from a worker and to sort."""
+    a plain-table line, or a table row as one string (:func:`table_cells` splits it). The key
+    is ``item.sort_key()`` as one string that sorts the same way (urgency is one digit, the
+    ISO date is fixed width): cheap to send back from a worker and to sort. Cases that are
+    file entries are checked here first (see :func:`due_rows`)."""
     from omtui.domain.agenda import case_items
     from omtui.domain.calendar import CalendarError
+    from omtui.domain.caseformat import check_against_today, parse_case
     from omtui.domain.due import Status
 
     job = _JOB
     cases, today, calendar, book = job["cases"], job["today"], job["calendar"], job["book"]
-    as_json, open_only = job["as_json"], job["open_only"]
+    as_json, open_only, entries, plain = (job["as_json"], job["open_only"], job["entries"],
+                                          job["plain"])
     writer = JsonWriter()
     out: list[tuple[str, str]] = []
     append = out.append
@@ -102,13 +112,32 @@ def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
     urgency = {s: str(_URGENCY[s.value]) for s in Status}
     values = {s: s.value for s in Status}
     iso: dict = {}                 # date -> ISO text: a list repeats a few thousand dates
-    for case in cases[lo:hi]:
+    # plain lines: the cells a list repeats (status, source) are made once
+    status_cells = {s: _plain_cell(f"{s.symbol} {s.label}", _PLAIN_WIDTHS[0]) for s in Status}
+    source_cells: dict[str, str] = {}
+    for index in range(lo, hi):
+        case = cases[index]
+        if entries:
+            case, problems = parse_case(case, index)
+            if case is None:
+                key = f"{REFUSED_KEY}{index:012d}"
+                out.extend((key, str(p)) for p in problems)
+                continue
+            problems = check_against_today(case, today, index)
+            if problems:
+                key = f"{LATE_KEY}{index:012d}"
+                out.extend((key, str(p)) for p in problems)
+                continue
         try:
             items = case_items(case, today, calendar, book)   # sorted with the rest below
         except CalendarError as exc:     # a count out of the calendar's range
             append((PROBLEM_KEY, f"{case.crn}: cannot evaluate: {exc} (case skipped)"))
             continue
         name = case.name
+        crn_cell = name_cell = ""
+        if plain:
+            crn_cell = _plain_cell(case.crn, _PLAIN_WIDTHS[2])
+            name_cell = _plain_cell(name, _PLAIN_WIDTHS[3])
         for item in items:
             status = item.status
             if open_only and status is done_status:
@@ -134,6 +163,18 @@ def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
             day0 = iso.get(d)
             if day0 is None:
                 day0 = iso[d] = d.isoformat()
+            if plain:
+                source = source_cells.get(item.source)
+                if source is None:
+                    source = source_cells[item.source] = _plain_cell(item.source,
+                                                                     _PLAIN_WIDTHS[5])
+                if item.crn != case.crn:                   # never, but the row says the item's
+                    crn_cell = _plain_cell(item.crn, _PLAIN_WIDTHS[2])
+                append((key, " ".join((
+                    status_cells[status], _plain_cell(due, _PLAIN_WIDTHS[1]), crn_cell,
+                    name_cell, _plain_cell(what, _PLAIN_WIDTHS[4]), source,
+                    _plain_cell(day0 + " " + item.day0_label, 0))).rstrip()))
+                continue
             row = CELL_SEP.join((values[status], due, item.crn, name, what, item.source,
                                  day0 + " " + item.day0_label))
             if row.count(CELL_SEP) != _CELLS - 1:
@@ -173,16 +214,33 @@ def _unpack(chunk: tuple[str, str] | list[tuple[str, str]]) -> Iterable[tuple[st
     return zip(keys.split(_ROW_SEP), payloads.split(_ROW_SEP))
 
 
+def worker_count(cases: int, jobs: int | None = None) -> int:
+    """How many processes evaluate ``cases`` cases: ``jobs`` when given, else several for a
+    big caseload (one below :data:`PARALLEL_FROM`)."""
+    if jobs is not None:
+        return jobs
+    return min(4, os.cpu_count() or 1) if cases >= PARALLEL_FROM else 1
+
+
 def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
-             open_only: bool = False, jobs: int | None = None) -> list[tuple[str, str]]:
+             open_only: bool = False, jobs: int | None = None, entries: bool = False,
+             plain: bool = False) -> list[tuple[str, str]]:
     """Every due item of every case as (sort key, payload), sorted overdue first, then by due
     date and rule (the key is a string that sorts that way). The payload is the item's JSON
-    text, or its table row as one string: :func:`table_cells` gives the cells, the status
-    first (a :class:`~omtui.domain.due.Status` value).
+    text; with ``plain``, its line of the plain table (:func:`print_plain_table`); otherwise
+    its table row as one string: :func:`table_cells` gives the cells, the status first (a
+    :class:`~omtui.domain.due.Status` value).
+
+    ``entries``: ``cases`` are a case file's entries (decoded JSON, one per case, with no
+    CRN given twice: :func:`~omtui.domain.caseformat.repeats_a_crn`), each checked where it
+    is evaluated, as :func:`~omtui.domain.caseformat.parse_caseload` and
+    ``check_against_today`` would: a big file is then read in the workers too, and each
+    evaluates cases it made itself.
 
     Big caseloads are split across worker processes (forked, so the cases are not copied);
-    ``jobs=1`` or a platform without fork does it all here. Problems come back as rows with
-    the key ``PROBLEM_KEY`` and a message.
+    ``jobs=1`` or a platform without fork does it all here. A case not evaluated comes back
+    as rows of its problems (:data:`PROBLEM_KEY`, :data:`REFUSED_KEY`, :data:`LATE_KEY`;
+    :func:`take_reports` separates them).
     """
     import multiprocessing as mp
 
@@ -191,11 +249,10 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
     # Millions of short-lived rows over a heap of cases: the cyclic collector would walk the
     # whole heap again and again (none of this makes cycles), so it waits until the end.
     _JOB.update(cases=cases, today=today, calendar=calendar, book=book, as_json=as_json,
-                open_only=open_only)
+                open_only=open_only, entries=entries, plain=plain and not as_json)
     try:
         with gc_paused():
-            if jobs is None:
-                jobs = min(4, os.cpu_count() or 1) if len(cases) >= PARALLEL_FROM else 1
+            jobs = worker_count(len(cases), jobs)
             forkable = "fork" in mp.get_all_start_methods()
             if jobs <= 1 or not forkable or len(cases) < 2:
                 rows = _rows(0, len(cases))
@@ -224,9 +281,13 @@ def summary_line(items: int, cases_count: int, counts: dict[str, int]) -> str:
 #: Over this many rows the plain (not --json) list is a fixed-width text table streamed line
 #: by line: a Rich table lays out every row before it prints the first (minutes for 100,000s).
 PLAIN_TABLE_FROM = 2000
+#: From this many cases (the caseloads evaluated in worker processes) the list is the plain
+#: table whatever its length, so that the workers make its lines.
+PLAIN_TABLE_CASES = PARALLEL_FROM
 #: Columns of the streamed table: (heading, width); the last is not padded or cut.
 _PLAIN_COLUMNS = (("Status", 12), ("Due", 10), ("CRN", 7), ("Name", 24), ("What", 48),
                   ("Source", 20), ("Day 0", 0))
+_PLAIN_WIDTHS = tuple(width for _, width in _PLAIN_COLUMNS)
 _CONTROL = dict.fromkeys([*range(32), *range(127, 160), 0x2028, 0x2029], "\ufffd")
 
 
@@ -251,23 +312,28 @@ def _plain_line(cells) -> str:
                     for text, (_, width) in zip(cells, _PLAIN_COLUMNS)).rstrip()
 
 
-def print_plain_table(rows: list, cases_count: int, out=None) -> None:
-    """The due list as a fixed-width text table, written as it is made (a big list): the same
-    columns and order as the Rich table, cells cut to their column with "…"."""
+def print_plain_table(rows: list[tuple[str, str]], cases_count: int, out=None, *,
+                      lines: bool = False) -> None:
+    """The due list (rows of :func:`due_rows`) as a fixed-width text table, written as it is
+    made (a big list): the same columns and order as the Rich table, cells cut to their
+    column with "…". ``lines``: the rows are plain lines already (``due_rows(plain=True)``)."""
     from omtui.domain.due import Status
 
     out = out or sys.stdout
     out.write(_plain_line([name for name, _ in _PLAIN_COLUMNS]) + "\n")
     out.write(" ".join("-" * (width or 20) for _, width in _PLAIN_COLUMNS) + "\n")
-    counts: dict[str, int] = {}
     status_text = {s.value: f"{s.symbol} {s.label}" for s in Status}
+    by_digit = {str(digit): value for value, digit in _URGENCY.items()}
+    counts = dict.fromkeys(_URGENCY, 0)
     batch: list[str] = []
-    for row in rows:
-        cells = table_cells(row)
-        value = cells[0]
-        counts[value] = counts.get(value, 0) + 1
-        cells[0] = status_text[value]
-        batch.append(_plain_line(cells))
+    for key, payload in rows:
+        counts[by_digit[key[0]]] += 1
+        if lines:
+            batch.append(payload)
+        else:
+            cells = table_cells(payload)
+            cells[0] = status_text[cells[0]]
+            batch.append(_plain_line(cells))
         if len(batch) >= 5000:
             out.write("\n".join(batch) + "\n")
             batch.clear()
@@ -277,5 +343,34 @@ def print_plain_table(rows: list, cases_count: int, out=None) -> None:
     out.flush()
 
 
-__all__ = ["PLAIN_TABLE_FROM", "PROBLEM_KEY", "JsonWriter", "due_rows", "item_json",
-           "print_plain_table", "summary_line", "table_cells"]
+@dataclass
+class Reports:
+    """The cases of a due list that were not evaluated, each problem as a message."""
+
+    refused: list[str] = field(default_factory=list)    # a file's checks refused the case
+    late: list[str] = field(default_factory=list)       # a date after today
+    unevaluated: list[str] = field(default_factory=list)  # a count out of the calendar
+    skipped: int = 0                                     # cases refused or late
+
+
+def take_reports(rows: list[tuple[str, str]]) -> tuple[Reports, list[tuple[str, str]]]:
+    """The reports at the head of sorted :func:`due_rows` rows, and the item rows after."""
+    reports = Reports()
+    cases: set[str] = set()
+    n = 0
+    for key, payload in rows:
+        if key[:1] >= "0":         # an item: the reports all sort before the first
+            break
+        n += 1
+        if key == PROBLEM_KEY:
+            reports.unevaluated.append(payload)
+            continue
+        (reports.refused if key[0] == REFUSED_KEY else reports.late).append(payload)
+        cases.add(key)
+    reports.skipped = len(cases)
+    return reports, rows[n:]
+
+
+__all__ = ["LATE_KEY", "PLAIN_TABLE_CASES", "PLAIN_TABLE_FROM", "PROBLEM_KEY", "REFUSED_KEY", "JsonWriter", "Reports",
+           "due_rows", "item_json", "print_plain_table", "summary_line", "table_cells",
+           "take_reports", "worker_count"]

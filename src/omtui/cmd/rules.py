@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -17,13 +18,14 @@ import typer
 
 from omtui.cmd.common import calendar_for, fail, options, resolve_today
 from omtui.cmd.due_list import (
+    PLAIN_TABLE_CASES,
     PLAIN_TABLE_FROM,
-    PROBLEM_KEY,
     due_rows,
     item_json,
     print_plain_table,
     summary_line,
     table_cells,
+    take_reports,
 )
 
 _CASES_HELP = "A JSON case file ({\"cases\": [...]}, see docs/case-format.md)."
@@ -47,9 +49,10 @@ def _rulebook(extra: list[str] | None):
         fail(f"bad policy file: {exc}")
 
 
-def _read_cases_file(path: str, today: date) -> list:
-    """Good cases from the file; every bad case reported on stderr and skipped."""
-    from omtui.domain.caseformat import check_against_today, parse_caseload
+def _read_entries(path: str) -> list:
+    """The file's case entries, decoded but not yet checked (see docs/case-format.md)."""
+    from omtui.domain.caseformat import NO_CASES_LIST, caseload_entries
+    from omtui.gc_pause import gc_paused
 
     p = Path(path)
     try:
@@ -59,29 +62,44 @@ def _read_cases_file(path: str, today: date) -> list:
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
     try:
-        data = json.loads(text)
+        with gc_paused():      # millions of new containers, none of them garbage
+            data = json.loads(text)
     except json.JSONDecodeError as exc:
         fail(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
     except RecursionError:
         fail(f"{path}: not valid JSON: nested too deeply")
-    result = parse_caseload(data)
-    if result.problems and not result.rejected and not result.cases:
-        fail(f"{path}: {result.problems[0]}")
-    for problem in result.problems:
+    entries = caseload_entries(data)
+    if entries is None:
+        fail(f"{path}: {NO_CASES_LIST}")
+    return entries
+
+
+def _skipped(path: str, refused: Iterable[object], skipped: int, evaluated: int) -> None:
+    """Report the cases of a file left out, each problem on its line, then how many."""
+    for problem in refused:
         typer.echo(f"omtui: {path}: {problem} (case skipped)", err=True)
+    if skipped:
+        typer.echo(f"omtui: {skipped} case(s) skipped, {evaluated} evaluated", err=True)
+
+
+def _read_cases_file(path: str, today: date) -> list:
+    """Good cases from the file; every bad case reported on stderr and skipped."""
+    from omtui.domain.caseformat import check_against_today, parse_caseload
+    from omtui.gc_pause import gc_paused
+
+    with gc_paused():
+        result = parse_caseload(_read_entries(path))
     rejected = set(result.rejected)
     kept_indexes = [i for i in range(len(result.cases) + len(rejected)) if i not in rejected]
-    cases = []
+    cases, late = [], []
     for case, index in zip(result.cases, kept_indexes):
-        late = check_against_today(case, today, index)
-        if late:
-            for problem in late:
-                typer.echo(f"omtui: {path}: {problem} (case skipped)", err=True)
+        problems = check_against_today(case, today, index)
+        if problems:
+            late.extend(problems)
             continue
         cases.append(case)
     skipped = len(result.rejected) + len(result.cases) - len(cases)
-    if skipped:
-        typer.echo(f"omtui: {skipped} case(s) skipped, {len(cases)} evaluated", err=True)
+    _skipped(path, [*result.problems, *late], skipped, len(cases))
     return cases
 
 
@@ -175,25 +193,41 @@ def register(app: typer.Typer) -> None:
             fail(f"bad --jobs: {jobs} (1-64)")
         book = _rulebook(rules)
         calendar = calendar_for(ctx)
-        cases = _cases(ctx, cases_file, db, day)
+        entries = False
+        if cases_file is not None and db is None and not crn:
+            # a file is checked case by case where its cases are evaluated (in the workers,
+            # for a big one), unless a CRN is repeated: a duplicate is judged on the whole file
+            from omtui.domain.caseformat import repeats_a_crn
+
+            cases = _read_entries(cases_file)
+            entries = not repeats_a_crn(cases)
+            if not entries:
+                cases = _read_cases_file(cases_file, day)
+        else:
+            cases = _cases(ctx, cases_file, db, day)
         if crn:
             wanted = {c.strip().upper() for c in crn}
             cases = [c for c in cases if c.crn in wanted]
+        # a big caseload is a plain table whatever the rows: its workers make the lines
+        plain = not as_json and len(cases) >= PLAIN_TABLE_CASES
         rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
-                        jobs=jobs)
-        problems = [payload for key, payload in rows if key == PROBLEM_KEY]
-        rows = [payload for key, payload in rows if key != PROBLEM_KEY]
-        for message in problems:
+                        jobs=jobs, entries=entries, plain=plain)
+        reports, rows = take_reports(rows)
+        if entries:
+            _skipped(cases_file, [*reports.refused, *reports.late], reports.skipped,
+                     len(cases) - reports.skipped)
+        for message in reports.unevaluated:
             typer.echo(f"omtui: {message}", err=True)
+        evaluated = len(cases) - reports.skipped - len(reports.unevaluated)
         if as_json:
             out = sys.stdout
-            out.write("[\n" + ",\n".join(rows) + ("\n]\n" if rows else "]\n"))
+            out.write("[\n" + ",\n".join([payload for _, payload in rows])
+                      + ("\n]\n" if rows else "]\n"))
             out.flush()
-            return
-        if len(rows) > PLAIN_TABLE_FROM:
-            print_plain_table(rows, len(cases) - len(problems))
+        elif plain or len(rows) > PLAIN_TABLE_FROM:
+            print_plain_table(rows, evaluated, lines=plain)
         else:
-            _print_due_table(rows, len(cases) - len(problems))
+            _print_due_table([payload for _, payload in rows], evaluated)
 
     @app.command("explain")
     def explain(

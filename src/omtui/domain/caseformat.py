@@ -359,18 +359,38 @@ def parse_case(raw: Any, index: int | None = None) -> tuple[Case | None, list[Pr
     return case, []
 
 
+#: What is wrong with a file that has no list of cases at all.
+NO_CASES_LIST = Problem(None, None, "cases", 'the file needs a "cases" list')
+
+
+def caseload_entries(data: Any) -> list | None:
+    """The entries (one JSON value per case, not yet checked) of ``{"cases": [...]}`` or of a
+    bare list; None when ``data`` has no list of cases (:data:`NO_CASES_LIST`)."""
+    if isinstance(data, Mapping):
+        items = data.get("cases")
+        return items if isinstance(items, list) else None
+    return data if isinstance(data, list) else None
+
+
+def repeats_a_crn(entries: Iterable[Any]) -> bool:
+    """Whether two entries give the same CRN text: only then can :func:`parse_caseload`
+    refuse a case as a duplicate (a caller checking cases one by one needs to know)."""
+    seen: set[str] = set()
+    for raw in entries:
+        crn = raw.get("crn") if isinstance(raw, Mapping) else None
+        if isinstance(crn, str):
+            if crn in seen:
+                return True
+            seen.add(crn)
+    return False
+
+
 def parse_caseload(data: Any) -> ParseResult:
     """``{"cases": [...]}`` (or a bare list) into cases; bad cases are skipped and reported."""
     result = ParseResult()
-    if isinstance(data, Mapping):
-        items = data.get("cases")
-        if not isinstance(items, list):
-            result.problems.append(Problem(None, None, "cases", 'the file needs a "cases" list'))
-            return result
-    elif isinstance(data, list):
-        items = data
-    else:
-        result.problems.append(Problem(None, None, "cases", 'the file needs a "cases" list'))
+    items = caseload_entries(data)
+    if items is None:
+        result.problems.append(NO_CASES_LIST)
         return result
     seen: dict[str, int] = {}
     for i, raw in enumerate(items):
