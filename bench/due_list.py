@@ -16,7 +16,10 @@ suspensions); building it is not timed. Timed, in the same run:
 * C / D: what ``omtui due`` does after reading the file (evaluate, make the rows, sort) in one
   process / in ``--jobs`` forked worker processes, wall time and CPU time (the process and its
   workers); J: the same for ``--json`` (every item with its trace as JSON; skipped above
-  ``--json-max`` cases).
+  ``--json-max`` cases);
+* E: the whole command, ``omtui due --cases FILE --jobs N`` in a process of its own, on the
+  caseload written as a JSON case file (writing it is not timed): reading and checking the
+  file, evaluating, and printing the plain table (to /dev/null): wall and CPU seconds.
 
 Target: linear growth (time per case flat from 1k to 100k) and D at 100,000 cases under 10
 seconds on a 2-core machine. Wall times include whatever else the machine is doing: A wall vs
@@ -168,6 +171,31 @@ def time_pipeline(cases: list[Case], book, calendar, jobs: int, as_json: bool) -
     return time.perf_counter() - w0, _cpu_with_children() - c0
 
 
+def time_command(cases: list[Case], jobs: int) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of it and its workers) of ``omtui due`` run as a command on
+    ``cases`` written to a case file."""
+    import json
+    import resource
+    import subprocess
+    import tempfile
+
+    from omtui.domain.caseformat import caseload_to_dict
+
+    with tempfile.TemporaryDirectory(prefix="omtui-bench-") as tmp:
+        path = os.path.join(tmp, "cases.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(caseload_to_dict(cases), f, ensure_ascii=False)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        w0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "omtui", "due", "--cases", path, "--today",
+                        TODAY.isoformat(), "--jobs", str(jobs)],
+                       stdout=subprocess.DEVNULL, check=True)
+        wall = time.perf_counter() - w0
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1000,10000,100000")
@@ -191,11 +219,13 @@ def main(argv: list[str] | None = None) -> int:
           "item's trace made too (traces are made on first use), CPU;")
     print(f"C = the `omtui due` pipeline (evaluate, rows, sort) in 1 process; D = the same with "
           f"{args.jobs} worker processes; J = `--json` with {args.jobs} workers; C/D cpu = CPU "
-          f"seconds of the process and its workers (the work done, whatever the load).")
+          f"seconds of the process and its workers (the work done, whatever the load);")
+    print(f"E = the whole `omtui due --cases FILE --jobs {args.jobs}` command: read and check "
+          f"the file, evaluate, print the table (to /dev/null), wall and CPU seconds.")
     print(f"{'cases':>8} {'events':>9} {'items':>9} | {'A wall':>7} {'A cpu':>6} {'cases/s':>8} "
           f"{'growth':>6} | {'B cpu':>6} {'A/B':>5} | {'T cpu':>6} {'T/A':>5} | {'C wall':>7} "
           f"{'C cpu':>6} | {'D wall':>7} {'D cpu':>6} {'cases/s':>8} {'growth':>6} {'C/D':>5} | "
-          f"{'J wall':>7}")
+          f"{'J wall':>7} | {'E wall':>7} {'E cpu':>6}")
     base_a = base_d = None
     for n in sizes:
         cases = build(n, args.seed)
@@ -207,16 +237,22 @@ def main(argv: list[str] | None = None) -> int:
         d_wall, d_cpu = time_pipeline(cases, full, calendar, args.jobs, False)
         j_wall = (time_pipeline(cases, full, calendar, args.jobs, True)[0]
                   if n <= args.json_max else float("nan"))
+        e_wall, e_cpu = time_command(cases, args.jobs)
         per_a, per_d = a_cpu / n, d_wall / n
         base_a, base_d = base_a or per_a, base_d or per_d
         print(f"{n:>8,} {events:>9,} {items:>9,} | {a_wall:>7.2f} {a_cpu:>6.2f} "
               f"{n / a_wall:>8,.0f} {per_a / base_a:>5.2f}x | {b_cpu:>6.2f} "
               f"{a_cpu / b_cpu:>4.1f}x | {t_cpu:>6.2f} {t_cpu / a_cpu:>4.1f}x | {c_wall:>7.2f} {c_cpu:>6.2f} | {d_wall:>7.2f} {d_cpu:>6.2f} {n / d_wall:>8,.0f} "
-              f"{per_d / base_d:>5.2f}x {c_wall / d_wall:>4.2f}x | {j_wall:>7.2f}", flush=True)
+              f"{per_d / base_d:>5.2f}x {c_wall / d_wall:>4.2f}x | {j_wall:>7.2f} | "
+              f"{e_wall:>7.2f} {e_cpu:>6.2f}", flush=True)
+        last = (n, d_wall, e_wall)
         del cases
     print("growth: time per case relative to the smallest size (1.00x = linear; A by CPU).")
     print("Target: D at 100,000 cases under 10 s on 2 cores. Other work on the machine slows "
           "wall times (A wall vs A cpu shows how much); compare ratios within one run.")
+    n, d_wall, e_wall = last
+    print(f"At {n:,} cases: D / 10 s = {d_wall / 10:.2f}; E (the whole command, reading the "
+          f"file included) / 10 s = {e_wall / 10:.2f}")
     return 0
 
 
