@@ -21,6 +21,8 @@ _URGENCY = {"overdue": 0, "due_soon": 1, "due": 2, "done": 3}   # DueItem.sort_k
 
 #: Below this many cases the work is done in this process (starting workers costs more).
 PARALLEL_FROM = 4000
+#: The most cases a worker takes at a time.
+CHUNK = 2000
 _JOB: dict[str, Any] = {}
 
 
@@ -259,7 +261,9 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
             else:
                 # warm the shared memo (calendar traces) once, so workers inherit it
                 _rows(0, min(len(cases), 200))
-                step = max(1, -(-len(cases) // (jobs * 4)))
+                # small chunks: when one worker has finished, the other is never left with
+                # long to go (12,500-case chunks left one CPU idle ~0.5 s at 100,000 cases)
+                step = max(1, min(CHUNK, -(-len(cases) // (jobs * 4))))
                 bounds = [(lo, min(lo + step, len(cases)))
                           for lo in range(0, len(cases), step)]
                 with mp.get_context("fork").Pool(jobs) as pool:
