@@ -388,3 +388,50 @@ def test_plain_lines_made_by_the_workers_are_the_plain_table_made_here(tmp_path,
     assert tables[0] == tables[1] == tables[2]
     assert "Anna\ufffdLee ÑÑÑÑÑÑÑÑÑÑÑÑÑÑ…" in tables[0] and "李李李李李李李李李李李 … " in tables[0]
     assert "[bold]Tom[/bold] Rix" in tables[0]
+
+
+@pytest.fixture
+def parts_for_any_file(monkeypatch):
+    """Every file counts as big: cut into parts of ~2 kB that the workers decode, and a
+    plain table from 10 cases (so that the small test files take the path a big one does)."""
+    from omtui.cmd import due_list, rules
+
+    monkeypatch.setattr(rules, "PARTS_FROM", 0)
+    monkeypatch.setattr(due_list, "PART_SIZE", 2000)
+    monkeypatch.setattr(rules, "PLAIN_TABLE_CASES", 10)
+    return rules
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_a_file_decoded_in_parts_by_the_workers_gives_what_one_process_gives(
+        tmp_path, monkeypatch, parts_for_any_file, as_json):
+    path = _awkward_file(tmp_path, copies=12)
+    args = ["due", "--cases", path, "--today", "2026-11-23", *(["--json"] if as_json else [])]
+    one = run(*args, "--jobs", "1")                 # decoded whole, in this process
+    real_due_rows = parts_for_any_file.due_rows
+    monkeypatch.setattr(parts_for_any_file, "due_rows", None)   # the parts path, or it fails
+    two = run(*args, "--jobs", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, two.output
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    assert "case 9, e000009: crn: 'e000009' is not a CRN" in one.stderr
+    assert f"{4 * 12} case(s) skipped, {11 * 12} evaluated" in one.stderr
+    monkeypatch.setattr(parts_for_any_file, "due_rows", real_due_rows)
+
+
+def test_a_file_the_parts_cannot_take_is_decoded_whole_with_the_same_result(
+        tmp_path, parts_for_any_file):
+    path = Path(_awkward_file(tmp_path, copies=12))
+    cases = json.loads(path.read_text("utf-8"))["cases"]
+    # a CRN given twice: the second is a duplicate, judged against the whole file
+    path.write_text(json.dumps({"cases": [*cases, cases[3]]}), "utf-8")
+    args = ["due", "--cases", str(path), "--today", "2026-11-23"]
+    one, two = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
+    assert two.stdout == one.stdout and two.stderr == one.stderr
+    assert f"case {len(cases)}, {cases[3]['crn']}: crn: duplicate of case 3" in two.stderr
+    # bad JSON far into the file: the message json.loads gives, line and column
+    text = json.dumps({"cases": cases}, indent=1)
+    at = text.rindex('"events"')
+    path.write_text(text[:at] + "'events'" + text[at + 8:], "utf-8")
+    one, two = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
+    assert one.exit_code == two.exit_code != 0 and two.stderr == one.stderr
+    assert "not valid JSON: Expecting property name enclosed in double quotes at line" in two.stderr

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import itemgetter
 from typing import Any
@@ -91,12 +91,13 @@ def table_cells(payload: str) -> list[str]:
     return payload.split(CELL_SEP)
 
 
-def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
+def _rows(lo: int, hi: int, notes: list | None = None) -> list[tuple[str, str]]:
     """Due items of cases[lo:hi] as (sort key, payload), sorted: the payload is a JSON text,
     a plain-table line, or a table row as one string (:func:`table_cells` splits it). The key
     is ``item.sort_key()`` as one string that sorts the same way (urgency is one digit, the
     ISO date is fixed width): cheap to send back from a worker and to sort. Cases that are
-    file entries are checked here first (see :func:`due_rows`)."""
+    file entries are checked here first (see :func:`due_rows`): a case they refuse comes
+    back as rows of its problems, or, given ``notes``, as (key, problem) there."""
     from omtui.domain.agenda import case_items
     from omtui.domain.calendar import CalendarError
     from omtui.domain.caseformat import check_against_today, parse_case
@@ -121,14 +122,14 @@ def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
         case = cases[index]
         if entries:
             case, problems = parse_case(case, index)
-            if case is None:
-                key = f"{REFUSED_KEY}{index:012d}"
-                out.extend((key, str(p)) for p in problems)
-                continue
-            problems = check_against_today(case, today, index)
+            kind = REFUSED_KEY
+            if case is not None:
+                problems, kind = check_against_today(case, today, index), LATE_KEY
             if problems:
-                key = f"{LATE_KEY}{index:012d}"
-                out.extend((key, str(p)) for p in problems)
+                if notes is not None:
+                    notes.extend((kind, p) for p in problems)
+                else:
+                    out.extend(_note_rows((kind, p) for p in problems))
                 continue
         try:
             items = case_items(case, today, calendar, book)   # sorted with the rest below
@@ -190,6 +191,12 @@ def _rows(lo: int, hi: int) -> list[tuple[str, str]]:
 _first = itemgetter(0)
 
 
+def _note_rows(notes: Iterable[tuple[str, Any]], offset: int = 0) -> list[tuple[str, str]]:
+    """Rows of (key, problem) notes whose case index is ``offset`` + the problem's."""
+    return [(f"{kind}{p.index + offset:012d}", str(replace(p, index=p.index + offset)))
+            for kind, p in notes]
+
+
 #: Joins a worker's sort keys (rule ids, ISO dates, digits) and, when no payload holds it,
 #: its payloads: two strings cost the pipe a fraction of a million pickled tuples.
 _ROW_SEP = "\x1e"
@@ -199,7 +206,10 @@ def _worker_rows(bounds: tuple[int, int]) -> tuple[str, str] | list[tuple[str, s
     import gc
 
     gc.freeze()                # the inherited caseload is never collected: leave it alone
-    rows = _rows(*bounds)
+    return _pack(_rows(*bounds))
+
+
+def _pack(rows: list[tuple[str, str]]) -> tuple[str, str] | list[tuple[str, str]]:
     if not rows:
         return rows
     keys = _ROW_SEP.join([row[0] for row in rows])
@@ -214,6 +224,78 @@ def _unpack(chunk: tuple[str, str] | list[tuple[str, str]]) -> Iterable[tuple[st
         return chunk
     keys, payloads = chunk
     return zip(keys.split(_ROW_SEP), payloads.split(_ROW_SEP))
+
+
+def _part_worker(index: int) -> tuple[int, tuple | None]:
+    """Decode part ``index`` of the file's text and make its rows: (index, None) when the
+    part is not a run of whole entries (:mod:`omtui.cmd.file_parts`)."""
+    import gc
+
+    from omtui.cmd.file_parts import PartError, decode_part
+
+    gc.freeze()
+    job = _JOB
+    try:
+        entries = decode_part(job["text"], job["parts"], index)
+    except PartError:
+        return index, None
+    job["cases"] = entries
+    notes: list = []
+    rows = _rows(0, len(entries), notes)
+    crns = [raw.get("crn") if isinstance(raw, dict) else None for raw in entries]
+    return index, (len(entries), [c for c in crns if isinstance(c, str)], notes, _pack(rows))
+
+
+#: A case file this big (bytes of text) is cut into parts its workers decode themselves.
+PARTS_FROM = 8_000_000
+#: About this much of the file's text a worker decodes at a time (some 2,000 cases).
+PART_SIZE = 6_000_000
+
+
+def due_rows_from_text(text: str, today: date, calendar, book, *, as_json: bool,
+                       open_only: bool = False, jobs: int | None = None,
+                       plain: bool = False) -> tuple[list[tuple[str, str]], int] | None:
+    """:func:`due_rows` of a case file's entries (``entries=True``), from the file's text:
+    each worker decodes its own part of it (see :mod:`omtui.cmd.file_parts`), so the text is
+    never decoded whole in one process and no worker reads objects the parent made. Returns
+    the rows and the number of entries, or None when that cannot be done the same way (no
+    fork, one worker, a text not in the plain form or not cut at its cases' starts, a CRN
+    given twice): the caller then decodes the text whole."""
+    import multiprocessing as mp
+
+    from omtui.cmd.file_parts import cut
+    from omtui.gc_pause import gc_paused
+
+    jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
+    if jobs <= 1 or "fork" not in mp.get_all_start_methods():
+        return None
+    parts = cut(text, max(jobs * 4, len(text) // PART_SIZE))
+    if parts is None or len(parts.spans) < 2:
+        return None
+    results: list = [None] * len(parts.spans)
+    _JOB.update(text=text, parts=parts, cases=None, today=today, calendar=calendar, book=book,
+                as_json=as_json, open_only=open_only, entries=True, plain=plain and not as_json)
+    try:
+        with gc_paused(), mp.get_context("fork").Pool(jobs) as pool:
+            for index, got in pool.imap_unordered(_part_worker, range(len(parts.spans))):
+                if got is None:
+                    return None            # leaving the block stops the other workers
+                results[index] = got
+    finally:
+        _JOB.clear()
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    offset = 0
+    for count, crns, notes, packed in results:
+        for crn in crns:
+            if crn in seen:
+                return None                # a duplicate is judged against the whole file
+            seen.add(crn)
+        rows.extend(_unpack(packed))
+        rows.extend(_note_rows(notes, offset))
+        offset += count
+    rows.sort(key=_first)
+    return rows, offset
 
 
 def worker_count(cases: int, jobs: int | None = None) -> int:
@@ -375,6 +457,6 @@ def take_reports(rows: list[tuple[str, str]]) -> tuple[Reports, list[tuple[str, 
     return reports, rows[n:]
 
 
-__all__ = ["LATE_KEY", "PLAIN_TABLE_CASES", "PLAIN_TABLE_FROM", "PROBLEM_KEY", "REFUSED_KEY", "JsonWriter", "Reports",
-           "due_rows", "item_json", "print_plain_table", "summary_line", "table_cells",
-           "take_reports", "worker_count"]
+__all__ = ["LATE_KEY", "PLAIN_TABLE_CASES", "PLAIN_TABLE_FROM", "PROBLEM_KEY", "REFUSED_KEY",
+           "JsonWriter", "Reports", "due_rows", "due_rows_from_text", "item_json",
+           "print_plain_table", "summary_line", "table_cells", "take_reports", "worker_count"]

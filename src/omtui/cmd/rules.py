@@ -18,9 +18,11 @@ import typer
 
 from omtui.cmd.common import calendar_for, fail, options, resolve_today
 from omtui.cmd.due_list import (
+    PARTS_FROM,
     PLAIN_TABLE_CASES,
     PLAIN_TABLE_FROM,
     due_rows,
+    due_rows_from_text,
     item_json,
     print_plain_table,
     summary_line,
@@ -49,18 +51,22 @@ def _rulebook(extra: list[str] | None):
         fail(f"bad policy file: {exc}")
 
 
-def _read_entries(path: str) -> list:
-    """The file's case entries, decoded but not yet checked (see docs/case-format.md)."""
-    from omtui.domain.caseformat import NO_CASES_LIST, caseload_entries
-    from omtui.gc_pause import gc_paused
-
-    p = Path(path)
+def _read_text(path: str) -> str:
     try:
-        text = p.read_text("utf-8")
+        return Path(path).read_text("utf-8")
     except FileNotFoundError:
         fail(f"{path}: no such file")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}")
+
+
+def _read_entries(path: str, text: str | None = None) -> list:
+    """The file's case entries, decoded but not yet checked (see docs/case-format.md)."""
+    from omtui.domain.caseformat import NO_CASES_LIST, caseload_entries
+    from omtui.gc_pause import gc_paused
+
+    if text is None:
+        text = _read_text(path)
     try:
         with gc_paused():      # millions of new containers, none of them garbage
             data = json.loads(text)
@@ -82,13 +88,13 @@ def _skipped(path: str, refused: Iterable[object], skipped: int, evaluated: int)
         typer.echo(f"omtui: {skipped} case(s) skipped, {evaluated} evaluated", err=True)
 
 
-def _read_cases_file(path: str, today: date) -> list:
+def _read_cases_file(path: str, today: date, text: str | None = None) -> list:
     """Good cases from the file; every bad case reported on stderr and skipped."""
     from omtui.domain.caseformat import check_against_today, parse_caseload
     from omtui.gc_pause import gc_paused
 
     with gc_paused():
-        result = parse_caseload(_read_entries(path))
+        result = parse_caseload(_read_entries(path, text))
     rejected = set(result.rejected)
     kept_indexes = [i for i in range(len(result.cases) + len(rejected)) if i not in rejected]
     cases, late = [], []
@@ -193,16 +199,28 @@ def register(app: typer.Typer) -> None:
             fail(f"bad --jobs: {jobs} (1-64)")
         book = _rulebook(rules)
         calendar = calendar_for(ctx)
-        entries = False
+        entries, made = False, None
         if cases_file is not None and db is None and not crn:
             # a file is checked case by case where its cases are evaluated (in the workers,
-            # for a big one), unless a CRN is repeated: a duplicate is judged on the whole file
+            # for a big one, each decoding its own part of the text when it can), unless a
+            # CRN is repeated: a duplicate is judged against the whole file
             from omtui.domain.caseformat import repeats_a_crn
 
-            cases = _read_entries(cases_file)
-            entries = not repeats_a_crn(cases)
-            if not entries:
-                cases = _read_cases_file(cases_file, day)
+            text = _read_text(cases_file)
+            if len(text) >= PARTS_FROM:
+                made = due_rows_from_text(text, day, calendar, book, as_json=as_json,
+                                          open_only=open_only, jobs=jobs, plain=not as_json)
+                if made is not None and not as_json and made[1] < PLAIN_TABLE_CASES:
+                    made = None            # a small caseload in a big file: the usual table
+            if made is not None:
+                rows, count = made
+                entries, cases = True, range(count)    # only its length is used below
+            else:
+                cases = _read_entries(cases_file, text)
+                entries = not repeats_a_crn(cases)
+                if not entries:
+                    cases = _read_cases_file(cases_file, day, text)
+            del text
         else:
             cases = _cases(ctx, cases_file, db, day)
         if crn:
@@ -210,8 +228,9 @@ def register(app: typer.Typer) -> None:
             cases = [c for c in cases if c.crn in wanted]
         # a big caseload is a plain table whatever the rows: its workers make the lines
         plain = not as_json and len(cases) >= PLAIN_TABLE_CASES
-        rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
-                        jobs=jobs, entries=entries, plain=plain)
+        if made is None:
+            rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
+                            jobs=jobs, entries=entries, plain=plain)
         reports, rows = take_reports(rows)
         if entries:
             _skipped(cases_file, [*reports.refused, *reports.late], reports.skipped,
