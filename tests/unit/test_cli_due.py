@@ -435,3 +435,48 @@ def test_a_file_the_parts_cannot_take_is_decoded_whole_with_the_same_result(
     one, two = run(*args, "--jobs", "1"), run(*args, "--jobs", "2")
     assert one.exit_code == two.exit_code != 0 and two.stderr == one.stderr
     assert "not valid JSON: Expecting property name enclosed in double quotes at line" in two.stderr
+
+
+def test_workers_report_progress_up_to_every_case(fixed_cal, tmp_path, parts_for_any_file):
+    from datetime import date
+
+    from omtui.cmd.due_list import due_rows, due_rows_from_text
+    from omtui.domain.caseformat import parse_caseload
+    from omtui.rulepacks import default_packs
+
+    today, book = date(2026, 11, 23), default_packs()
+    text = Path(_awkward_file(tmp_path, copies=6)).read_text("utf-8")
+    cases = parse_caseload(json.loads(text)).cases
+    seen: list[tuple[int, int]] = []
+    due_rows(cases, today, fixed_cal, book, as_json=False, jobs=2,
+             progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 1 and seen[-1] == (len(cases), len(cases))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    seen.clear()
+    due_rows_from_text(text, today, fixed_cal, book, as_json=False, jobs=2,
+                       progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 1 and seen[-1][0] == seen[-1][1]
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_progress_is_one_line_on_a_terminal_and_nothing_in_a_pipe(monkeypatch):
+    import io
+    import sys
+
+    from omtui.cmd.common import stderr_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, expected in ((Terminal(), "\r5/5 cases evaluated\n"), (io.StringIO(), "")):
+        monkeypatch.setattr(sys, "stderr", stream)
+        progress = stderr_progress(lambda done, total: f"{done}/{total} cases evaluated")
+        progress(0, 5)
+        for done in (1, 2, 3, 4):
+            progress(done, 5)            # within half a second of the first: not shown
+        progress(5, 5)
+        shown = stream.getvalue()
+        assert shown.endswith(expected) and shown.count("\n") == (1 if expected else 0)
+        if expected:
+            assert shown.startswith("\r0/5 cases evaluated") and "4/5" not in shown

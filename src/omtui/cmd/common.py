@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -75,3 +75,22 @@ def calendar_for(ctx: typer.Context):
 
 def stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
+
+
+def stderr_progress(describe: Callable[[int, int], str], *, quiet: bool = False
+                    ) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` for slow work: ``describe(done, total)`` on stderr, one
+    line rewritten at most twice a second and ended when ``done == total``; nothing when
+    stderr is not a terminal (a pipe or a file gets only the results) or ``quiet``."""
+    import time
+
+    show = not quiet and sys.stderr.isatty()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if show and (done >= total or now - last[0] >= 0.5):
+            last[0] = now
+            typer.echo(f"\r{describe(done, total)}", nl=done >= total, err=True)
+
+    return progress

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from operator import itemgetter
@@ -189,6 +189,8 @@ def _rows(lo: int, hi: int, notes: list | None = None) -> list[tuple[str, str]]:
 
 
 _first = itemgetter(0)
+#: progress(done, total)
+Progress = Callable[[int, int], None]
 
 
 def _note_rows(notes: Iterable[tuple[str, Any]], offset: int = 0) -> list[tuple[str, str]]:
@@ -254,13 +256,15 @@ PART_SIZE = 6_000_000
 
 def due_rows_from_text(text: str, today: date, calendar, book, *, as_json: bool,
                        open_only: bool = False, jobs: int | None = None,
-                       plain: bool = False) -> tuple[list[tuple[str, str]], int] | None:
+                       plain: bool = False, progress: Progress | None = None,
+                       ) -> tuple[list[tuple[str, str]], int] | None:
     """:func:`due_rows` of a case file's entries (``entries=True``), from the file's text:
     each worker decodes its own part of it (see :mod:`omtui.cmd.file_parts`), so the text is
     never decoded whole in one process and no worker reads objects the parent made. Returns
     the rows and the number of entries, or None when that cannot be done the same way (no
     fork, one worker, a text not in the plain form or not cut at its cases' starts, a CRN
-    given twice): the caller then decodes the text whole."""
+    given twice): the caller then decodes the text whole. ``progress(done, total)``: the
+    characters of the text evaluated so far."""
     import multiprocessing as mp
 
     from omtui.cmd.file_parts import cut
@@ -273,6 +277,7 @@ def due_rows_from_text(text: str, today: date, calendar, book, *, as_json: bool,
     if parts is None or len(parts.spans) < 2:
         return None
     results: list = [None] * len(parts.spans)
+    done = 0
     _JOB.update(text=text, parts=parts, cases=None, today=today, calendar=calendar, book=book,
                 as_json=as_json, open_only=open_only, entries=True, plain=plain and not as_json)
     try:
@@ -281,6 +286,9 @@ def due_rows_from_text(text: str, today: date, calendar, book, *, as_json: bool,
                 if got is None:
                     return None            # leaving the block stops the other workers
                 results[index] = got
+                done += parts.spans[index][1] - parts.spans[index][0]
+                if progress:
+                    progress(done, len(text) - parts.spans[0][0])
     finally:
         _JOB.clear()
     rows: list[tuple[str, str]] = []
@@ -308,7 +316,7 @@ def worker_count(cases: int, jobs: int | None = None) -> int:
 
 def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
              open_only: bool = False, jobs: int | None = None, entries: bool = False,
-             plain: bool = False) -> list[tuple[str, str]]:
+             plain: bool = False, progress: Progress | None = None) -> list[tuple[str, str]]:
     """Every due item of every case as (sort key, payload), sorted overdue first, then by due
     date and rule (the key is a string that sorts that way). The payload is the item's JSON
     text; with ``plain``, its line of the plain table (:func:`print_plain_table`); otherwise
@@ -324,7 +332,8 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
     Big caseloads are split across worker processes (forked, so the cases are not copied);
     ``jobs=1`` or a platform without fork does it all here. A case not evaluated comes back
     as rows of its problems (:data:`PROBLEM_KEY`, :data:`REFUSED_KEY`, :data:`LATE_KEY`;
-    :func:`take_reports` separates them).
+    :func:`take_reports` separates them). ``progress(done, total)``: cases evaluated so far
+    (as the workers finish their chunks).
     """
     import multiprocessing as mp
 
@@ -340,6 +349,8 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
             forkable = "fork" in mp.get_all_start_methods()
             if jobs <= 1 or not forkable or len(cases) < 2:
                 rows = _rows(0, len(cases))
+                if progress:
+                    progress(len(cases), len(cases))
             else:
                 # warm the shared memo (calendar traces) once, so workers inherit it
                 _rows(0, min(len(cases), 200))
@@ -348,9 +359,12 @@ def due_rows(cases: list, today: date, calendar, book, *, as_json: bool,
                 step = max(1, min(CHUNK, -(-len(cases) // (jobs * 4))))
                 bounds = [(lo, min(lo + step, len(cases)))
                           for lo in range(0, len(cases), step)]
+                rows = []
                 with mp.get_context("fork").Pool(jobs) as pool:
-                    rows = [row for chunk in pool.imap(_worker_rows, bounds)
-                            for row in _unpack(chunk)]
+                    for (_, hi), chunk in zip(bounds, pool.imap(_worker_rows, bounds)):
+                        rows.extend(_unpack(chunk))
+                        if progress:
+                            progress(hi, len(cases))
     finally:
         _JOB.clear()
     rows.sort(key=_first)      # sorted runs from the workers: a merge

@@ -18,7 +18,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from omtui.cmd.common import calendar_for, fail, resolve_today
+from omtui.cmd.common import calendar_for, fail, resolve_today, stderr_progress
 from omtui.cmd.store import _open, _store_errors
 
 officer_app = typer.Typer(help="Officers of an office database (office mode).",
@@ -157,20 +157,12 @@ def team_refresh_due(
     """Compute the day's due summary of every case, so team due lists read them instead of
     running the rules engine over every case. Run it nightly (cron) after midnight; a team
     manager's job in office mode. Summaries of earlier days are deleted."""
-    import sys
     import time
 
     day = resolve_today(ctx, today)
     calendar = calendar_for(ctx)
-    show = not as_json and sys.stderr.isatty()
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if show and (done == total or now - last[0] >= 0.5):
-            last[0] = now
-            typer.echo(f"\r{done}/{total} cases evaluated", nl=done == total, err=True)
-
+    progress = stderr_progress(lambda done, total: f"{done}/{total} cases evaluated",
+                               quiet=as_json)
     started = time.perf_counter()
     with _store_errors():
         store = _open(ctx, upgrade=False, create=False)

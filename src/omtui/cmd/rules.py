@@ -16,7 +16,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from omtui.cmd.common import calendar_for, fail, options, resolve_today
+from omtui.cmd.common import calendar_for, fail, options, resolve_today, stderr_progress
 from omtui.cmd.due_list import (
     PARTS_FROM,
     PLAIN_TABLE_CASES,
@@ -28,6 +28,7 @@ from omtui.cmd.due_list import (
     summary_line,
     table_cells,
     take_reports,
+    worker_count,
 )
 
 _CASES_HELP = "A JSON case file ({\"cases\": [...]}, see docs/case-format.md)."
@@ -208,8 +209,11 @@ def register(app: typer.Typer) -> None:
 
             text = _read_text(cases_file)
             if len(text) >= PARTS_FROM:
-                made = due_rows_from_text(text, day, calendar, book, as_json=as_json,
-                                          open_only=open_only, jobs=jobs, plain=not as_json)
+                made = due_rows_from_text(
+                    text, day, calendar, book, as_json=as_json, open_only=open_only, jobs=jobs,
+                    plain=not as_json, progress=stderr_progress(
+                        lambda done, total: f"{done * 100 // max(total, 1)}% of the file "
+                                            "evaluated"))
                 if made is not None and not as_json and made[1] < PLAIN_TABLE_CASES:
                     made = None            # a small caseload in a big file: the usual table
             if made is not None:
@@ -229,8 +233,11 @@ def register(app: typer.Typer) -> None:
         # a big caseload is a plain table whatever the rows: its workers make the lines
         plain = not as_json and len(cases) >= PLAIN_TABLE_CASES
         if made is None:
+            big = worker_count(len(cases), jobs) > 1
             rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
-                            jobs=jobs, entries=entries, plain=plain)
+                            jobs=jobs, entries=entries, plain=plain, progress=stderr_progress(
+                                lambda done, total: f"{done}/{total} cases evaluated",
+                                quiet=not big))
         reports, rows = take_reports(rows)
         if entries:
             _skipped(cases_file, [*reports.refused, *reports.late], reports.skipped,
