@@ -266,6 +266,8 @@ def test_quick_event_takes_the_plain_shapes_a_caseload_is_made_of():
                  "until": "2026-03-01"},
                 {"type": "suspension", "date": "2026-03-02", "reason": "holiday"},
                 {"type": "explanation", "date": "2026-03-02", "acceptable": True},
+                {"type": "explanation", "date": "2026-03-02"},
+                {"type": "suspension", "date": "2026-03-02"},
                 {"type": "explanation", "date": "2026-03-02", "for_date": "2026-02-27"},
                 {"type": "contact", "date": "2026-03-02", "note": "a\x00b"},
                 {"type": "warning", "date": "2026-03-02", "reason": "r" * 2001},

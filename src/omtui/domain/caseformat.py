@@ -229,6 +229,8 @@ _EVENT_TYPES = {m.value: m for m in EventType}
 _OUTCOMES = {m.value: m for m in ContactOutcome}
 _SUSPENSION_REASONS = frozenset(m.value for m in SuspensionReason)
 _EVENT_KEYS = frozenset(EVENT_FIELDS)
+#: Event types that are not whole with a type and a date alone.
+_NEEDS_MORE = frozenset({EventType.EXPLANATION, EventType.SUSPENSION})
 
 
 def _quick_event(raw: Any) -> Event | None:
@@ -247,6 +249,10 @@ def _quick_event(raw: Any) -> Event | None:
             if etype is not EventType.CONTACT:
                 return None
             outcome = _OUTCOMES[outcome]
+            if len(raw) == 3:           # type, date, outcome: most of a caseload's events
+                return Event(etype, day, outcome, None, None, None, None, None, {})
+        elif len(raw) == 2 and etype not in _NEEDS_MORE:     # type and date
+            return Event(etype, day, None, None, None, None, None, None, {})
         for_date = get("for_date")
         if for_date is not None:
             for_date = dates[for_date]
