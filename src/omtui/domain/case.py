@@ -120,6 +120,12 @@ class SuspensionReason(StrEnum):
     SICKNESS = "sickness"
 
 
+#: Each event type and contact outcome by its value, as files and the database spell it:
+#: one dict look-up where reading a caseload would call ``EventType(value)`` millions of times.
+EVENT_TYPE_OF: dict[str, EventType] = {m.value: m for m in EventType}
+OUTCOME_OF: dict[str, ContactOutcome] = {m.value: m for m in ContactOutcome}
+
+
 @dataclass(frozen=True)
 class Mappa:
     category: int

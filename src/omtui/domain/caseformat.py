@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 
 from omtui.domain.case import (
+    EVENT_TYPE_OF,
+    OUTCOME_OF,
     Case,
     ContactOutcome,
     Event,
@@ -207,15 +209,15 @@ def parse_event(raw: Any, name: str, c: _Collector) -> Event | None:
 
 
 class _DateMemo(dict):
-    """ISO date text -> date, each distinct text checked once (a caseload repeats a few
-    thousand dates across millions of events). Only exact ``YYYY-MM-DD`` text is remembered;
-    anything else is a KeyError, for :func:`parse_date` to judge."""
+    """ISO date text -> date, each distinct text checked once by :func:`parse_date` (a
+    caseload repeats a few thousand dates across millions of events). Only exact
+    ``YYYY-MM-DD`` text is remembered; anything else is a KeyError, for the full check."""
 
     def __missing__(self, text: Any) -> date:
-        if type(text) is not str or len(text) != 10 or not _ISO_DATE.fullmatch(text):
+        if type(text) is not str or len(text) != 10:
             raise KeyError(text)
         try:
-            value = date.fromisoformat(text)
+            value = parse_date(text)
         except ValueError:
             raise KeyError(text) from None
         if len(self) >= 100_000:        # bounded: a memo, not a copy of every file read
@@ -225,8 +227,6 @@ class _DateMemo(dict):
 
 
 _DATES = _DateMemo()
-_EVENT_TYPES = {m.value: m for m in EventType}
-_OUTCOMES = {m.value: m for m in ContactOutcome}
 _SUSPENSION_REASONS = frozenset(m.value for m in SuspensionReason)
 _EVENT_KEYS = frozenset(EVENT_FIELDS)
 #: Event types that are not whole with a type and a date alone.
@@ -242,13 +242,13 @@ def _quick_event(raw: Any) -> Event | None:
         return None
     dates, get = _DATES, raw.get
     try:
-        etype = _EVENT_TYPES[raw["type"]]
+        etype = EVENT_TYPE_OF[raw["type"]]
         day = dates[raw["date"]]
         outcome = get("outcome")
         if outcome is not None:
             if etype is not EventType.CONTACT:
                 return None
-            outcome = _OUTCOMES[outcome]
+            outcome = OUTCOME_OF[outcome]
             if len(raw) == 3:           # type, date, outcome: most of a caseload's events
                 return Event(etype, day, outcome, None, None, None, None, None, {})
         elif len(raw) == 2 and etype not in _NEEDS_MORE:     # type and date

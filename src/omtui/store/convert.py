@@ -14,10 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from omtui.domain.case import (
+    EVENT_TYPE_OF,
+    OUTCOME_OF,
     Case,
-    ContactOutcome,
     Event,
-    EventType,
     Gender,
     Mappa,
     OrderType,
@@ -88,8 +88,6 @@ CASE_COLUMNS = ("id", "crn", "name", "order_type", "sentence_date", "tier", "ros
                 "custody_months", "time_to_serve_months", "start_date", "end_date", "om",
                 "flags", "extra")
 
-_EVENT_TYPES = {e.value: e for e in EventType}
-_OUTCOMES = {o.value: o for o in ContactOutcome}
 _ORDERS = {o.value: o for o in OrderType}
 _ROSH = {r.value: r for r in Rosh}
 _GENDERS = {g.value: g for g in Gender}
@@ -144,8 +142,8 @@ def event_from_tuple(t: Sequence[Any]) -> Event:
     (_, etype, day, outcome, for_date, acceptable, reason, until, note, c_time, c_type,
      c_detail, extra) = t
     ex = _contact_columns(_json(extra) if extra is not None else {}, c_time, c_type, c_detail)
-    return Event(_EVENT_TYPES[etype], _date(day),
-                 _OUTCOMES[outcome] if outcome is not None else None, _date(for_date),
+    return Event(EVENT_TYPE_OF[etype], _date(day),
+                 OUTCOME_OF[outcome] if outcome is not None else None, _date(for_date),
                  None if acceptable is None else bool(acceptable), reason, _date(until), note,
                  ex)
 
@@ -249,8 +247,8 @@ def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
     events as :func:`event_from_tuple`, with each distinct date and extra text parsed once
     (every event still owns its ``extra`` dict)."""
     dates = _Dates()
-    types = _EVENT_TYPES
-    outcomes: dict[Any, Any] = {None: None, **_OUTCOMES}
+    types = EVENT_TYPE_OF
+    outcomes: dict[Any, Any] = {None: None, **OUTCOME_OF}
     extras: dict[str, Any] = {}
     out: dict[int, list[Event]] = {}
     last_id: Any = object()
