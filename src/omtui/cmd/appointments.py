@@ -8,7 +8,6 @@ CRN and the contact type only (see docs/contacts.md); it is written owner-only (
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from datetime import datetime, timezone
@@ -21,6 +20,7 @@ from omtui.cmd.common import fail, options, resolve_today
 from omtui.domain.case import Case
 from omtui.domain.caseformat import CRN_PATTERN, parse_caseload
 from omtui.domain.entry import EntryError, parse_entry_date
+from omtui.json_text import JsonTextError, decode_json
 
 
 def _load_cases_file(path: str) -> list[Case]:
@@ -29,9 +29,9 @@ def _load_cases_file(path: str) -> list[Case]:
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read --cases {path}: {getattr(exc, 'strerror', None) or exc}")
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"--cases {path} is not JSON: line {exc.lineno}: {exc.msg}")
+        data = decode_json(text)
+    except JsonTextError as exc:
+        fail(f"--cases {path}: {exc}")
     result = parse_caseload(data)
     if result.problems and not result.cases:
         fail(f"--cases {path}: no usable case ({result.problems[0]})")

@@ -38,12 +38,14 @@ def _read_json(path: Path) -> Any:
         fail(f"{path}: {exc.strerror or exc}")
     if size > MAX_PLAN_FILE:
         fail(f"{path}: {size:,} bytes is too large for a plan file")
+    from omtui.json_text import JsonTextError, decode_json
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return decode_json(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         fail(f"{path}: not UTF-8 text")
-    except json.JSONDecodeError as exc:
-        fail(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except JsonTextError as exc:
+        fail(f"{path}: {exc}")
     except OSError as exc:
         fail(f"{path}: {exc.strerror or exc}")
 

@@ -64,17 +64,12 @@ def _read_text(path: str) -> str:
 def _read_entries(path: str, text: str | None = None) -> list:
     """The file's case entries, decoded but not yet checked (see docs/case-format.md)."""
     from omtui.domain.caseformat import NO_CASES_LIST, caseload_entries
-    from omtui.gc_pause import gc_paused
+    from omtui.json_text import JsonTextError, decode_json
 
-    if text is None:
-        text = _read_text(path)
     try:
-        with gc_paused():      # millions of new containers, none of them garbage
-            data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        fail(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
-    except RecursionError:
-        fail(f"{path}: not valid JSON: nested too deeply")
+        data = decode_json(_read_text(path) if text is None else text)
+    except JsonTextError as exc:
+        fail(f"{path}: {exc}")
     entries = caseload_entries(data)
     if entries is None:
         fail(f"{path}: {NO_CASES_LIST}")

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -87,17 +86,13 @@ def read_text(path: Path) -> str:
 def parse_json_text(text: str) -> ParseResult:
     from omtui.domain.caseformat import parse_caseload
     from omtui.gc_pause import gc_paused
+    from omtui.json_text import JsonTextError, decode_json
 
-    # millions of new containers and none of them garbage: the cycle collector would walk
-    # the growing heap again and again (30,000 cases: a third of the time)
-    with gc_paused():
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ImportFileError(f"not valid JSON: {exc.msg} at line {exc.lineno} "
-                                  f"column {exc.colno}") from None
-        except RecursionError:
-            raise ImportFileError("not valid JSON: nested too deeply") from None
+    try:
+        data = decode_json(text)
+    except JsonTextError as exc:
+        raise ImportFileError(str(exc)) from None
+    with gc_paused():          # a caseload's worth of new objects, none of them garbage
         return parse_caseload(data)
 
 
