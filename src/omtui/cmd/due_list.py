@@ -234,6 +234,7 @@ def _part_worker(index: int) -> tuple[int, tuple | None]:
     import gc
 
     from omtui.cmd.file_parts import PartError, decode_part
+    from omtui.domain.caseformat import crn_texts
 
     gc.freeze()
     job = _JOB
@@ -244,8 +245,7 @@ def _part_worker(index: int) -> tuple[int, tuple | None]:
     job["cases"] = entries
     notes: list = []
     rows = _rows(0, len(entries), notes)
-    crns = [raw.get("crn") if isinstance(raw, dict) else None for raw in entries]
-    return index, (len(entries), [c for c in crns if isinstance(c, str)], notes, _pack(rows))
+    return index, (len(entries), crn_texts(entries), notes, _pack(rows))
 
 
 #: A case file this big (bytes of text) is cut into parts its workers decode themselves.
@@ -268,6 +268,7 @@ def due_rows_from_text(text: str, today: date, calendar, book, *, as_json: bool,
     import multiprocessing as mp
 
     from omtui.cmd.file_parts import cut
+    from omtui.domain.caseformat import repeats_a_crn
     from omtui.gc_pause import gc_paused
 
     jobs = jobs if jobs is not None else min(4, os.cpu_count() or 1)
@@ -291,14 +292,11 @@ def due_rows_from_text(text: str, today: date, calendar, book, *, as_json: bool,
                     progress(done, len(text) - parts.spans[0][0])
     finally:
         _JOB.clear()
+    if repeats_a_crn([crn for _, crns, _, _ in results for crn in crns]):
+        return None                        # a duplicate is judged against the whole file
     rows: list[tuple[str, str]] = []
-    seen: set[str] = set()
     offset = 0
-    for count, crns, notes, packed in results:
-        for crn in crns:
-            if crn in seen:
-                return None                # a duplicate is judged against the whole file
-            seen.add(crn)
+    for count, _, notes, packed in results:
         rows.extend(_unpack(packed))
         rows.extend(_note_rows(notes, offset))
         offset += count

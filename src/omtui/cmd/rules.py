@@ -173,6 +173,51 @@ def _print_due_table(rows: list, cases_count: int) -> None:
     console.print(Text(summary_line(len(rows), cases_count, counts)))
 
 
+def _plain_lines(as_json: bool, cases: int) -> bool:
+    """Whether a due list of that many cases is the plain table whatever its length, its
+    lines made by the workers that evaluate it."""
+    return not as_json and cases >= PLAIN_TABLE_CASES
+
+
+def _due_rows(ctx: typer.Context, cases_file: str | None, db: str | None,
+              crn: list[str] | None, day: date, calendar, book, *, as_json: bool,
+              open_only: bool, jobs: int | None) -> tuple[list, int, bool]:
+    """The rows of ``omtui due`` (:func:`due_rows`), how many cases (or file entries) they
+    are of, and whether a file's entries were checked as they were evaluated (then the
+    rows hold their problems, to report). A file is checked case by case where its cases are
+    evaluated (in the workers, for a big one, each decoding its own part of the text when it
+    can), unless a CRN is repeated: a duplicate is judged against the whole file."""
+    from omtui.domain.caseformat import crn_texts, repeats_a_crn
+
+    def evaluate(cases: list, entries: bool) -> list:
+        progress = stderr_progress(lambda done, total: f"{done}/{total} cases evaluated",
+                                   quiet=worker_count(len(cases), jobs) <= 1)
+        return due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
+                        jobs=jobs, entries=entries, plain=_plain_lines(as_json, len(cases)),
+                        progress=progress)
+
+    if cases_file is None or db is not None or crn:
+        cases = _cases(ctx, cases_file, db, day)
+        if crn:
+            wanted = {c.strip().upper() for c in crn}
+            cases = [c for c in cases if c.crn in wanted]
+        return evaluate(cases, False), len(cases), False
+    text = _read_text(cases_file)
+    if len(text) >= PARTS_FROM:
+        made = due_rows_from_text(
+            text, day, calendar, book, as_json=as_json, open_only=open_only, jobs=jobs,
+            plain=not as_json, progress=stderr_progress(
+                lambda done, total: f"{done * 100 // max(total, 1)}% of the file evaluated"))
+        # a small caseload in a big file is the usual table: made again below
+        if made is not None and (as_json or _plain_lines(as_json, made[1])):
+            return made[0], made[1], True
+    entries = _read_entries(cases_file, text)
+    if repeats_a_crn(crn_texts(entries)):
+        cases = _read_cases_file(cases_file, day, text)
+        return evaluate(cases, False), len(cases), False
+    return evaluate(entries, True), len(entries), True
+
+
 # -- commands ---------------------------------------------------------------------------------------
 
 def register(app: typer.Typer) -> None:
@@ -195,51 +240,17 @@ def register(app: typer.Typer) -> None:
             fail(f"bad --jobs: {jobs} (1-64)")
         book = _rulebook(rules)
         calendar = calendar_for(ctx)
-        entries, made = False, None
-        if cases_file is not None and db is None and not crn:
-            # a file is checked case by case where its cases are evaluated (in the workers,
-            # for a big one, each decoding its own part of the text when it can), unless a
-            # CRN is repeated: a duplicate is judged against the whole file
-            from omtui.domain.caseformat import repeats_a_crn
-
-            text = _read_text(cases_file)
-            if len(text) >= PARTS_FROM:
-                made = due_rows_from_text(
-                    text, day, calendar, book, as_json=as_json, open_only=open_only, jobs=jobs,
-                    plain=not as_json, progress=stderr_progress(
-                        lambda done, total: f"{done * 100 // max(total, 1)}% of the file "
-                                            "evaluated"))
-                if made is not None and not as_json and made[1] < PLAIN_TABLE_CASES:
-                    made = None            # a small caseload in a big file: the usual table
-            if made is not None:
-                rows, count = made
-                entries, cases = True, range(count)    # only its length is used below
-            else:
-                cases = _read_entries(cases_file, text)
-                entries = not repeats_a_crn(cases)
-                if not entries:
-                    cases = _read_cases_file(cases_file, day, text)
-            del text
-        else:
-            cases = _cases(ctx, cases_file, db, day)
-        if crn:
-            wanted = {c.strip().upper() for c in crn}
-            cases = [c for c in cases if c.crn in wanted]
-        # a big caseload is a plain table whatever the rows: its workers make the lines
-        plain = not as_json and len(cases) >= PLAIN_TABLE_CASES
-        if made is None:
-            big = worker_count(len(cases), jobs) > 1
-            rows = due_rows(cases, day, calendar, book, as_json=as_json, open_only=open_only,
-                            jobs=jobs, entries=entries, plain=plain, progress=stderr_progress(
-                                lambda done, total: f"{done}/{total} cases evaluated",
-                                quiet=not big))
+        rows, count, checked_here = _due_rows(
+            ctx, cases_file, db, crn, day, calendar, book, as_json=as_json,
+            open_only=open_only, jobs=jobs)
         reports, rows = take_reports(rows)
-        if entries:
+        if checked_here:
             _skipped(cases_file, [*reports.refused, *reports.late], reports.skipped,
-                     len(cases) - reports.skipped)
+                     count - reports.skipped)
         for message in reports.unevaluated:
             typer.echo(f"omtui: {message}", err=True)
-        evaluated = len(cases) - reports.skipped - len(reports.unevaluated)
+        evaluated = count - reports.skipped - len(reports.unevaluated)
+        plain = _plain_lines(as_json, count)
         if as_json:
             out = sys.stdout
             out.write("[\n" + ",\n".join([payload for _, payload in rows])

@@ -11,7 +11,7 @@ skipped and reported); the good cases are returned.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -378,17 +378,17 @@ def caseload_entries(data: Any) -> list | None:
     return data if isinstance(data, list) else None
 
 
-def repeats_a_crn(entries: Iterable[Any]) -> bool:
-    """Whether two entries give the same CRN text: only then can :func:`parse_caseload`
-    refuse a case as a duplicate (a caller checking cases one by one needs to know)."""
-    seen: set[str] = set()
-    for raw in entries:
-        crn = raw.get("crn") if isinstance(raw, Mapping) else None
-        if isinstance(crn, str):
-            if crn in seen:
-                return True
-            seen.add(crn)
-    return False
+def crn_texts(entries: Iterable[Any]) -> list[str]:
+    """The CRN text of each entry that gives one, in order (checked or not)."""
+    return [crn for raw in entries
+            if isinstance(raw, Mapping) and isinstance(crn := raw.get("crn"), str)]
+
+
+def repeats_a_crn(crns: Sequence[str]) -> bool:
+    """Whether a CRN text (:func:`crn_texts`) comes twice: only then can
+    :func:`parse_caseload` refuse a case as a duplicate (a caller checking cases one by one,
+    or in parts, needs to know)."""
+    return len(set(crns)) < len(crns)
 
 
 def parse_caseload(data: Any) -> ParseResult:
