@@ -106,3 +106,25 @@ def test_cli_works_on_a_postgresql_url(pg_url, tmp_path, monkeypatch):
     denied = cli("--officer", "nobody", "team", "due")
     assert denied.exit_code == 2 and "not registered" in denied.stderr
     assert "Traceback" not in denied.stderr
+
+
+def test_a_big_import_leaves_the_tables_vacuumed_and_analysed(pg_url, monkeypatch):
+    """After a bulk import the first readers should not pay for it (hint bits, autovacuum):
+    the importer vacuums and analyses what it filled; a small import leaves it to autovacuum."""
+    from omtui.store import repository
+
+    def tidied(s) -> dict[str, bool]:
+        with s.engine.connect() as conn:
+            return {name: vacuumed is not None and analysed is not None
+                    for name, vacuumed, analysed in conn.execute(sa.text(
+                        "SELECT relname, last_vacuum, last_analyze FROM pg_stat_user_tables "
+                        "WHERE relname IN ('cases', 'events', 'requirements') ORDER BY relname"))}
+
+    with open_store(pg_url, officer="t") as s:
+        small = [make_case(f"C{i:06d}") for i in range(1, 4)]
+        s.import_cases(small)
+        assert not any(tidied(s).values())
+        monkeypatch.setattr(repository, "TIDY_AFTER_ROWS", 4)
+        s.import_cases([make_case(f"C{i:06d}") for i in range(4, 8)])
+        assert tidied(s) == {"cases": True, "events": True, "requirements": True}
+        assert len(s.list_cases()) == 7

@@ -54,6 +54,9 @@ from omtui.store.tables import (
 )
 
 T = TypeVar("T")
+#: An import writing this many rows (cases and events) or more is followed by
+#: :meth:`SqlStore._tidy_after_bulk_load`.
+TIDY_AFTER_ROWS = 10_000
 CASES = CaseRow.__table__
 REQS = RequirementRow.__table__
 EVENTS = EventRow.__table__
@@ -372,7 +375,10 @@ class SqlStore(PlanStoreMixin):
         if not validated:
             for case in cases:
                 check_case(case)
-        return self.writing(lambda s: self._import(s.connection(), cases, replace))
+        result = self.writing(lambda s: self._import(s.connection(), cases, replace))
+        if result.cases + result.events >= TIDY_AFTER_ROWS:
+            self._tidy_after_bulk_load()
+        return result
 
     def existing_crns(self, crns: Iterable[str]) -> list[str]:
         wanted = list(dict.fromkeys(crns))
@@ -407,6 +413,24 @@ class SqlStore(PlanStoreMixin):
         self.close()
 
     # -- internals ----------------------------------------------------------------------------
+    def _tidy_after_bulk_load(self) -> None:
+        """After a big import on PostgreSQL: ``VACUUM (ANALYZE)`` the tables it filled, as
+        PostgreSQL's guide to populating a database advises. Until then every new row's
+        commit status is looked up again by each read (hint bits) and the autovacuum that
+        follows a bulk insert competes with the first users: measured at 30,000 cases, the
+        cold team due list cost the server ~4 CPU s instead of ~1.3. The import has already
+        committed: should this fail (say the database user does not own the tables), the
+        data is unharmed and autovacuum does the same later."""
+        if self.engine.dialect.name != "postgresql":
+            return
+        names = ", ".join(self.engine.dialect.identifier_preparer.quote(t.name)
+                          for t in (CASES, REQS, EVENTS))
+        try:
+            with self.engine.connect().execution_options(
+                    isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
+        except sa.exc.DBAPIError:
+            pass
     def _conflict(self, s: Session, crn: str) -> ConflictError:
         last = s.execute(sa.select(AUDIT.c.officer, AUDIT.c.at).where(
             AUDIT.c.crn == crn, AUDIT.c.action.not_in(("read", "lookup")))
