@@ -203,11 +203,13 @@ def decode_items(text: str | None, calendar: WorkingCalendar) -> list[DueItem]:
 
 def evaluate(case: Case, case_id: int, today: date, calendar: WorkingCalendar,
              book: Any) -> Summary:
-    """Run the rules engine on one case (what ``team_due`` always did, case by case)."""
-    from omtui.domain.agenda import case_agenda
+    """Run the rules engine on one case (what ``team_due`` always did, case by case): the
+    counts, and the overdue items in agenda order (only they are sorted: sorting a subset
+    by the agenda's key gives the order it has in the sorted agenda)."""
+    from omtui.domain.agenda import case_items, sort_items
 
     try:
-        items = case_agenda(case, today, calendar, book)
+        items = case_items(case, today, calendar, book)
     except CalendarError as exc:
         return Summary(case_id, case.crn, 0, 0, 0, f"{case.crn}: {exc}", [])
     overdue = due_soon = due = 0
@@ -221,7 +223,7 @@ def evaluate(case: Case, case_id: int, today: date, calendar: WorkingCalendar,
             due_soon += 1
         elif s is Status.DUE:
             due += 1
-    return Summary(case_id, case.crn, overdue, due_soon, due, None, late)
+    return Summary(case_id, case.crn, overdue, due_soon, due, None, sort_items(late))
 
 
 # -- reading --------------------------------------------------------------------------------------
