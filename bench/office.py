@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/office.py [--cases 30000] [--seed 7] [--lookups 1000]
                                      [--writers 8] [--writes 40] [--backends sqlite,postgresql]
+                                     [--repeat 3]
 
 For each database it prints:
 
@@ -10,7 +11,9 @@ For each database it prints:
 * team due list (``OfficeStore.team_due`` for a team holding every case: the five demo
   officers registered in one team), target < 5 s at 30,000: **cold** (no stored due
   summaries: every case loaded and evaluated, in worker processes on a machine with several
-  CPUs, summaries written back), then every summary dropped and the nightly
+  CPUs, summaries written back; run ``--repeat`` times, every summary dropped before each
+  run after the first: the best and the median are shown), then every summary dropped and
+  the nightly
   ``refresh_due`` timed (no target), then **warm** (after the refresh: summaries read), and
   once more **after the writers** below (the cases they changed evaluated again); the warm
   list is checked identical to the cold one;
@@ -43,6 +46,7 @@ import threading
 import time
 from dataclasses import replace
 from datetime import timedelta
+from statistics import median
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,10 +104,19 @@ def bench_one(label: str, url: str, cases, args) -> dict:
     with open_store(url, officer="manager") as s:
         # Cold: no stored summaries, every case through the rules engine (in worker
         # processes where the machine has several CPUs), summaries written back.
-        t, cpu = time.perf_counter(), cpu_now()
-        cold = s.team_due(TODAY, calendar, book)
-        out["team_due_cold_s"] = time.perf_counter() - t
-        out["cold_cpu_s"] = cpu_now() - cpu
+        # Run again from no summaries (--repeat): the best run and the median are shown.
+        colds = []
+        for run in range(max(1, args.repeat)):
+            if run:
+                s.writing(lambda w: w.connection().execute(sa.delete(summary.SUMMARIES)))
+            t, cpu = time.perf_counter(), cpu_now()
+            got = s.team_due(TODAY, calendar, book)
+            colds.append((time.perf_counter() - t, cpu_now() - cpu))
+            cold = cold if run else got
+        colds.sort()
+        out["team_due_cold_s"], out["cold_cpu_s"] = colds[0]
+        out["team_due_cold_median_s"] = median(w for w, _ in colds)
+        out["cold_runs"] = len(colds)
         out["cold_workers"] = s.last_due_stats["workers"]
         out["team_cases"] = cold.total.cases
         out["team_overdue"] = cold.total.overdue
@@ -205,6 +218,8 @@ def main() -> None:
     ap.add_argument("--writers", type=int, default=8)
     ap.add_argument("--writes", type=int, default=40, help="writes per writer")
     ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="cold team due lists per backend (summaries dropped before each)")
     args = ap.parse_args()
 
     t = time.perf_counter()
@@ -259,9 +274,11 @@ def main() -> None:
         print(f"  team due during the day ({r['day_computed']} changed cases re-evaluated) / "
               f"target = {r['team_due_day_s'] / TARGET_TEAM_DUE_S:.2f} "
               f"{_verdict(r['team_due_day_s'], TARGET_TEAM_DUE_S)}")
-        print(f"  team due cold (no summaries, {r['cold_workers']} process(es)) / target = "
-              f"{r['team_due_cold_s'] / TARGET_TEAM_DUE_S:.2f} "
-              f"{_verdict(r['team_due_cold_s'], TARGET_TEAM_DUE_S)} "
+        print(f"  team due cold (no summaries, {r['cold_workers']} process(es), best of "
+              f"{r['cold_runs']}) / target = {r['team_due_cold_s'] / TARGET_TEAM_DUE_S:.2f} "
+              f"{_verdict(r['team_due_cold_s'], TARGET_TEAM_DUE_S)}; median "
+              f"{r['team_due_cold_median_s'] / TARGET_TEAM_DUE_S:.2f} "
+              f"{_verdict(r['team_due_cold_median_s'], TARGET_TEAM_DUE_S)} "
               f"({r['cold_cpu_s']:.1f} CPU s over {os.cpu_count()} CPU(s); load average "
               f"{r['load'][0]:.2f} when the backend started)")
         print(f"  refresh-due (nightly, {r['refresh_workers']} process(es)): "
@@ -278,7 +295,8 @@ def _verdict(value: float, target: float) -> str:
 def _format(r: dict) -> str:
     lines = [f"{r['backend']}: import {r['import_s']:.1f} s ({r['import_cases_s']:.0f} cases/s, "
              f"{r['import_events_s']:.0f} events/s)",
-             f"  team due list: cold {r['team_due_cold_s']:.2f} s ({r['cold_workers']} "
+             f"  team due list: cold {r['team_due_cold_s']:.2f} s, best of {r['cold_runs']} "
+             f"(median {r['team_due_cold_median_s']:.2f} s; {r['cold_workers']} "
              f"process(es), {r['cold_cpu_s']:.1f} CPU s), refresh-due {r['refresh_s']:.2f} s "
              f"({r['refresh_cpu_s']:.1f} CPU s), warm "
              f"{r['team_due_warm_s']:.2f} s ({r['warm_computed']} evaluated), after the writers "
