@@ -12,11 +12,12 @@ def test_bench_runs_and_prints_a_row_per_size(capsys):
     spec = importlib.util.spec_from_file_location("due_list_bench", BENCH)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    assert module.main(["--sizes", "20,40", "--jobs", "2"]) == 0
+    assert module.main(["--sizes", "20,40", "--jobs", "2", "--repeat", "2"]) == 0
     out = capsys.readouterr().out
     rows = [line for line in out.splitlines() if line.strip().startswith(("20 ", "40 "))]
     assert len(rows) == 2
     assert "growth" in out
+    assert "best of 2 runs" in out
 
 
 def test_synthetic_caseload_is_valid_and_seeded():
