@@ -279,8 +279,9 @@ Result = tuple[int, str, int, int, int, int, "str | None", "str | None"]
 def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, int, Case]]:
     """(case id, version, Case) of ``case_ids`` (at most a few hundred), in id order: the
     same cases as ``SqlStore._load`` reads, from three selects whose rows come straight from
-    the driver (``convert.driver_rows``) and become events with each distinct date and extra
-    parsed once (``convert.events_by_case``)."""
+    the driver (``convert.driver_rows``) and become events with each distinct date and each
+    distinct combination of the other fields parsed once: the database packs those into one
+    JSON array a row (``convert.events_from_packed``; ``events_by_case`` elsewhere)."""
     from omtui.store.convert import (
         CASE_COLUMNS,
         EVENT_COLUMNS,
@@ -288,7 +289,10 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
         driver_columns,
         driver_rows,
         events_by_case,
+        events_from_packed,
         id_in,
+        packed_event_columns,
+        packs_events,
     )
     from omtui.store.tables import EventRow, RequirementRow
 
@@ -306,9 +310,13 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
                                      .where(id_in(conn, reqs_t.c.case_id, ids))
                                      .order_by(reqs_t.c.case_id, reqs_t.c.position)):
         reqs.setdefault(case_id, []).append(kind)
-    events = events_by_case(driver_rows(
-        conn, sa.select(*driver_columns(conn, events_t, EVENT_COLUMNS))
-        .where(id_in(conn, events_t.c.case_id, ids)).order_by(events_t.c.case_id, events_t.c.seq)))
+    if packs_events(conn):
+        columns, read = packed_event_columns(conn, events_t), events_from_packed
+    else:
+        columns, read = driver_columns(conn, events_t, EVENT_COLUMNS), events_by_case
+    events = read(driver_rows(conn, sa.select(*columns)
+                              .where(id_in(conn, events_t.c.case_id, ids))
+                              .order_by(events_t.c.case_id, events_t.c.seq)))
     return [(r[0], r[-1], case_from_tuple(r[:-1], reqs.get(r[0], ()), events.get(r[0], ())))
             for r in case_rows]
 
@@ -482,8 +490,9 @@ def mark_stale(conn: sa.Connection, case_ids: Iterable[int]) -> None:
 
 
 def _delete(conn: sa.Connection, ids: list[int]) -> None:
-    """Delete the summaries of ``ids``: on PostgreSQL one statement with the ids as one
-    array parameter (``= ANY``), elsewhere chunks of ids (SQLite's limit on parameters)."""
+    """Delete the summaries of ``ids``: one statement with the ids as one parameter (on
+    PostgreSQL an array, ``= ANY``; on SQLite a JSON array read by ``json_each``: 30,000 ids
+    took 60 statements and 0.14 s in chunks), elsewhere chunks of ids."""
     if not ids:
         return
     if conn.dialect.name == "postgresql":
@@ -491,6 +500,11 @@ def _delete(conn: sa.Connection, ids: list[int]) -> None:
 
         conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id == sa.any_(
             sa.bindparam("ids", ids, type_=ARRAY(sa.Integer)))))
+        return
+    if conn.dialect.name == "sqlite":
+        each = sa.select(sa.column("value")).select_from(
+            sa.func.json_each(sa.bindparam("ids", json.dumps(ids), type_=sa.Text)))
+        conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id.in_(each)))
         return
     for start in range(0, len(ids), CHUNK):
         conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id.in_(ids[start:start + CHUNK])))
