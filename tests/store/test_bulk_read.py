@@ -16,8 +16,6 @@ from omtui.store.convert import (
     driver_rows,
     event_from_tuple,
     events_by_case,
-    events_from_packed,
-    packed_event_columns,
     plain_columns,
 )
 from omtui.store.tables import EventRow
@@ -110,34 +108,3 @@ def test_driver_rows_are_the_rows_sqlalchemy_returns(store_url):
                 .order_by(summary.CASES.c.id))
         assert [tuple(r) for r in driver_rows(conn, stmt)] == [
             tuple(r) for r in conn.execute(stmt).all()]
-
-
-def test_packed_rows_give_the_same_events_as_wide_rows(tmp_path):
-    """SQLite's bulk read packs most columns into one JSON array a row: the events are the
-    ones the column-per-field read gives (quotes, control characters, other scripts, nested
-    extras, 0/1 booleans), each with an extra of its own."""
-    url = str(tmp_path / "packed.sqlite")
-    odd = make_case("B765433", events=[
-        {"type": "contact", "date": "2026-06-03", "outcome": "attended", "time": "10:00",
-         "contact_type": 'say "hi"\\ \t\u2028', "outcome_detail": "Зоя [bold]",
-         "note": "n\u0001", "k": [1.5, 10 ** 20, None, True]},
-        {"type": "explanation", "date": "2026-06-11", "for_date": "2026-06-10",
-         "acceptable": False, "reason": "😀 late"},
-        {"type": "suspension", "date": "2026-07-01", "reason": "custody",
-         "until": "2026-07-20"}])
-    cases = [odd, _every_kind_of_event(), *demo.generate(30, 6, demo.DEMO_TODAY)]
-    with open_store(url, officer="setup") as s:
-        s.import_cases(cases, validated=True)
-        with s.engine.connect() as conn, conn.begin():
-            order = (EVENTS.c.case_id, EVENTS.c.seq)
-            wide = events_by_case(driver_rows(conn, sa.select(
-                *driver_columns(conn, EVENTS, EVENT_COLUMNS)).order_by(*order)))
-            packed = events_from_packed(driver_rows(conn, sa.select(
-                *packed_event_columns(conn, EVENTS)).order_by(*order)))
-    assert packed == wide and sum(len(v) for v in packed.values()) == sum(
-        len(c.events) for c in cases)
-    assert next(v for v in packed.values() if v[0].extra.get("k")) == list(odd.events)
-    extras = [e.extra for events in packed.values() for e in events]
-    assert len({id(x) for x in extras}) == len(extras)
-    assert all(e.acceptable is None or type(e.acceptable) is bool
-               for events in packed.values() for e in events)

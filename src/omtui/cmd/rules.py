@@ -136,7 +136,6 @@ def _cases(ctx: typer.Context, cases_file: str | None, db: str | None, today: da
     return _store_cases(ctx, target)
 
 
-
 def _console():
     from rich.console import Console
 

@@ -277,66 +277,6 @@ def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
     return out
 
 
-#: The event columns a bulk read packs into one JSON array per row (:func:`packed_event_columns`):
-#: a caseload repeats a few thousand combinations of them (type, outcome, time of day, contact
-#: type, extra...), and each distinct one is decoded once.
-PACKED_FIELDS = ("type", "outcome", "for_date", "acceptable", "reason", "until", "contact_time",
-                 "contact_type", "outcome_detail", "extra")
-
-
-def packs_events(conn: sa.Connection) -> bool:
-    """Whether a bulk read on ``conn`` uses :func:`packed_event_columns`: on SQLite, whose
-    ``json_array`` runs in the reading process and costs less than the values it saves
-    (measured at 10,000 demo cases: 45 instead of 55 us a case to fetch). PostgreSQL's
-    ``json_build_array`` saved its client 10 us a case and cost the server 50 more."""
-    return conn.dialect.name == "sqlite"
-
-
-def packed_event_columns(conn: sa.Connection, table: sa.Table) -> list[Any]:
-    """The columns :func:`events_from_packed` reads: ``case_id``, ``date`` and ``note`` as
-    :func:`driver_columns` gives them, and the :data:`PACKED_FIELDS` as one JSON array text
-    made by SQLite's ``json_array``: the driver makes four values a row instead of
-    thirteen."""
-    packed = sa.func.json_array(*[table.c[name] for name in PACKED_FIELDS], type_=sa.Text)
-    return [*plain_columns(table, ("case_id", "date", "note")), packed.label("packed")]
-
-
-def _packed_shape(text: str, dates: _Dates) -> tuple[Any, ...]:
-    """(type, outcome, for_date, acceptable, reason, until, extra) of one packed text, as
-    :func:`event_from_tuple` makes them (``extra``, a text column, is a JSON text inside
-    the array; ``acceptable`` 0 or 1)."""
-    (etype, outcome, for_date, acceptable, reason, until, c_time, c_type, c_detail,
-     extra) = json.loads(text)
-    if isinstance(extra, str):
-        extra = json.loads(extra)
-    ex = _contact_columns(dict(extra) if extra else {}, c_time, c_type, c_detail)
-    return (EVENT_TYPE_OF[etype], OUTCOME_OF[outcome] if outcome is not None else None,
-            dates[for_date], None if acceptable is None else bool(acceptable), reason,
-            dates[until], ex)
-
-
-def events_from_packed(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
-    """:func:`events_by_case` of rows of :func:`packed_event_columns`: the same events, each
-    distinct packed text decoded once (every event still owns its ``extra`` dict)."""
-    dates = _Dates()
-    shapes: dict[str, tuple[Any, ...]] = {}
-    out: dict[int, list[Event]] = {}
-    last_id: Any = object()
-    current: list[Event] = []
-    for case_id, day, note, packed in rows:
-        shape = shapes.get(packed)
-        if shape is None:
-            shape = shapes[packed] = _packed_shape(packed, dates)
-        etype, outcome, for_date, acceptable, reason, until, ex = shape
-        e = Event(etype, dates[day], outcome, for_date, acceptable, reason, until, note,
-                  dict(ex) if ex else {})
-        if case_id != last_id:
-            current = out.setdefault(case_id, [])
-            last_id = case_id
-        current.append(e)
-    return out
-
-
 def changed_values(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:
     """The entries of ``wanted`` that differ from ``current``."""
     return {k: v for k, v in wanted.items() if current.get(k) != v}

@@ -431,6 +431,7 @@ class SqlStore(PlanStoreMixin):
                 conn.exec_driver_sql(f"VACUUM (ANALYZE) {names}")
         except sa.exc.DBAPIError:
             pass
+
     def _conflict(self, s: Session, crn: str) -> ConflictError:
         last = s.execute(sa.select(AUDIT.c.officer, AUDIT.c.at).where(
             AUDIT.c.crn == crn, AUDIT.c.action.not_in(("read", "lookup")))

@@ -279,9 +279,8 @@ Result = tuple[int, str, int, int, int, int, "str | None", "str | None"]
 def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, int, Case]]:
     """(case id, version, Case) of ``case_ids`` (at most a few hundred), in id order: the
     same cases as ``SqlStore._load`` reads, from three selects whose rows come straight from
-    the driver (``convert.driver_rows``) and become events with each distinct date and each
-    distinct combination of the other fields parsed once: the database packs those into one
-    JSON array a row (``convert.events_from_packed``; ``events_by_case`` elsewhere)."""
+    the driver (``convert.driver_rows``) and become events with each distinct date and extra
+    parsed once (``convert.events_by_case``)."""
     from omtui.store.convert import (
         CASE_COLUMNS,
         EVENT_COLUMNS,
@@ -289,10 +288,7 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
         driver_columns,
         driver_rows,
         events_by_case,
-        events_from_packed,
         id_in,
-        packed_event_columns,
-        packs_events,
     )
     from omtui.store.tables import EventRow, RequirementRow
 
@@ -310,13 +306,9 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
                                      .where(id_in(conn, reqs_t.c.case_id, ids))
                                      .order_by(reqs_t.c.case_id, reqs_t.c.position)):
         reqs.setdefault(case_id, []).append(kind)
-    if packs_events(conn):
-        columns, read = packed_event_columns(conn, events_t), events_from_packed
-    else:
-        columns, read = driver_columns(conn, events_t, EVENT_COLUMNS), events_by_case
-    events = read(driver_rows(conn, sa.select(*columns)
-                              .where(id_in(conn, events_t.c.case_id, ids))
-                              .order_by(events_t.c.case_id, events_t.c.seq)))
+    events = events_by_case(driver_rows(
+        conn, sa.select(*driver_columns(conn, events_t, EVENT_COLUMNS))
+        .where(id_in(conn, events_t.c.case_id, ids)).order_by(events_t.c.case_id, events_t.c.seq)))
     return [(r[0], r[-1], case_from_tuple(r[:-1], reqs.get(r[0], ()), events.get(r[0], ())))
             for r in case_rows]
 
