@@ -5,6 +5,7 @@ Pure data. Parsing and writing the JSON interchange format lives in ``caseformat
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -148,10 +149,11 @@ class Event:
     type: EventType
     date: date
     outcome: ContactOutcome | None = None        # contact
-    for_date: date | None = None                 # explanation: the failure it explains
+    # (datetime.date: in this class body, ``date`` names the field above)
+    for_date: datetime.date | None = None        # explanation: the failure it explains
     acceptable: bool | None = None               # explanation
     reason: str | None = None                    # explanation reason / suspension reason
-    until: date | None = None                    # suspension end (None: open)
+    until: datetime.date | None = None           # suspension end (None: open)
     note: str | None = None                      # free text of any length
     extra: Mapping[str, Any] = field(default_factory=dict)
 

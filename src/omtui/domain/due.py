@@ -6,6 +6,7 @@ CLI and the app. Every due item carries the trace that explains its date.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from enum import StrEnum
@@ -141,7 +142,7 @@ _new = object.__new__
 
 
 def new_item(crn: str, rule: str, title: str, source: str, day0: date, day0_label: str,
-             due: date, status: Status, trace: Trace, satisfied_by: str,
+             due: date, status: Status, trace: Trace | Callable[[], Trace], satisfied_by: str,
              done_on: date | None, late_by: int | None, kind: str,
              notes: tuple[str, ...]) -> DueItem:
     """``DueItem(...)`` with every field given in order, for the engine's hot paths (no

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar as _months
 import dataclasses
+import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -169,7 +170,7 @@ class EnforcementPolicy:
                 ots.add(ot)
             prior = _posint(raw.get("prior_warnings"), f"{name}.prior_warnings")
             try:
-                action = Action(raw.get("action"))
+                action = Action(raw.get("action", ""))
             except ValueError:
                 raise EnforcementPolicyError(f"{name}.action",
                                              "must be breach or recall") from None
@@ -225,12 +226,13 @@ def _ref(t: Mapping[str, Any], name: str) -> RuleRef:
 class WarningRecord:
     date: date
     event: Event
-    spent_on: date | None = None          # when it became spent (None: never, as of today)
+    # (datetime.date: in this class body, ``date`` names the field above)
+    spent_on: datetime.date | None = None  # when it became spent (None: never, as of today)
     spent_reason: str | None = None
-    for_failure: date | None = None       # the failure it was issued for, when linked
+    for_failure: datetime.date | None = None   # the failure it was issued for, when linked
     senior_manager: bool = False          # the final licence warning (NS 2f.8)
 
-    def spent_by(self, d: date) -> bool:
+    def spent_by(self, d: datetime.date) -> bool:
         return self.spent_on is not None and self.spent_on <= d
 
 
@@ -258,7 +260,8 @@ class ExplanationRecord:
 class Failure:
     date: date
     contacts: tuple[Event, ...]           # the ftc contacts that day (one failure, NS 2f.4)
-    clock_end: date                       # end of the 10th working day after the failure
+    # (datetime.date: in this class body, ``date`` names the field above)
+    clock_end: datetime.date              # end of the 10th working day after the failure
     clock_trace: Trace
     working_days_left: int                # working days from today to clock_end (<0: passed)
     explanations: tuple[ExplanationRecord, ...]
@@ -268,7 +271,7 @@ class Failure:
     next_action_rule: str
     next_action_source: str
     next_action_reason: str
-    window_start: date                    # first day of the preceding 12 months
+    window_start: datetime.date           # first day of the preceding 12 months
     warnings_counted: tuple[WarningRecord, ...]
     warning_number: int | None = None     # 1st, 2nd... warning in the window, when warning
     senior_manager: bool = False          # this warning must be issued by a senior manager
@@ -471,7 +474,7 @@ def _evaluate(case: Case, today: date, calendar: WorkingCalendar, policy: Enforc
                  if threshold else "")
         why = (f"{len(ws)} unspent warning(s) in the preceding {policy.lookback_months} months "
                f"({listed}){limit}")
-        if senior:
+        if senior and threshold is not None:
             why += f"; warning {number} is issued by a senior manager ({threshold.senior_manager_source})"
         return (Action.WARNING, policy.warning.id, policy.warning.source, why, number, senior, ws)
 

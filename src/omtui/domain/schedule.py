@@ -495,6 +495,7 @@ class _Evaluator:
         """``level``: the case's level, when the caller knows the schedule applies (the due
         list, which has no use for the reason)."""
         self.case, self.today, self.levels = case, today, levels
+        self.level: Level | None
         if level is not None:
             self.applies, self.reason, self.level = True, "", level
         else:

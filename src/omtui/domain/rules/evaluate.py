@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import weakref
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, cast
 
 from omtui.domain.calendar import CalendarError, Trace, Unit, WorkingCalendar
 from omtui.domain.case import Case, ContactOutcome, Event, EventType, OrderType
@@ -52,7 +53,7 @@ def events_by_type(case: Case, today: date) -> dict[EventType, list[Event]]:
     (events of one date in the order recorded). Made once per case (:class:`CaseView`) and
     shared by the rules, the contact schedule and enforcement."""
     by_type: dict[EventType, list[Event]] = {}
-    events = case.events
+    events: Sequence[Event] = case.events
     if len(events) > 1:
         events = sorted(events, key=_event_date)
         if events[-1].date > today:       # the events on or before today: a prefix
@@ -249,6 +250,7 @@ class CaseView:
 
     def _compute_case_anchors(self) -> dict[str, tuple[date, str, Event | None] | None]:
         case = self.case
+        release: tuple[date, str, Event | None] | None
         releases = self.by_type.get(EventType.RELEASE)
         if releases:
             release = (releases[-1].date, "release", releases[-1])
@@ -513,6 +515,7 @@ def evaluate_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rul
     for rule in _applicable(book, view):
         if rule.per_event:                 # as _rule_items, without the reasons
             anchor = rule.trigger[0]
+            assert anchor.pattern is not None
             for e in view.all_matching(anchor.pattern):
                 item = _item(rule, view, memo, e.date, anchor.label, e)[0]
                 if item is not None:
@@ -529,7 +532,7 @@ def evaluate_rules(case: Case, today: date, calendar: WorkingCalendar, book: Rul
 _MAX_APPLICABLE = 20_000
 
 
-def _applicable(book: RuleBook, view: CaseView) -> tuple[Rule, ...] | list[Rule]:
+def _applicable(book: RuleBook, view: CaseView) -> Sequence[Rule]:
     """The rules whose condition holds for this case, in book order. Cases with the same
     condition facts share the answer (cached on the book); a rule with several versions is
     chosen per case (its version depends on day 0)."""
@@ -547,7 +550,7 @@ def _applicable(book: RuleBook, view: CaseView) -> tuple[Rule, ...] | list[Rule]
         found = cache[key] = (chosen, dynamic)
     chosen, dynamic = found
     if not dynamic:
-        return chosen
+        return cast("tuple[Rule, ...]", chosen)   # no RuleVersions among them
     out = []
     for r in chosen:
         if isinstance(r, RuleVersions):
