@@ -39,6 +39,7 @@ import time
 from datetime import date, timedelta
 from statistics import median
 
+from omtui.compiled import engine_state
 from omtui.domain.agenda import case_agenda
 from omtui.domain.calendar import england_and_wales
 from omtui.domain.case import (
@@ -218,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"omtui due benchmark: seed {args.seed}, today {TODAY}, {len(full)} rules + contact "
           f"levels + enforcement; python {sys.version.split()[0]}; {os.cpu_count()} CPU(s); "
-          f"load average at start {load:.1f}")
+          f"load average at start {load:.1f}; {engine_state()}")
     print("A = case_agenda in one process (rules, contact levels, enforcement): wall and CPU;")
     print("B = the same with the rule pack only (the baseline beside it), CPU; T = A with every "
           "item's trace made too (traces are made on first use), CPU;")

@@ -52,6 +52,7 @@ from statistics import median
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from omtui.compiled import engine_state  # noqa: E402
 from omtui.domain.calendar import england_and_wales  # noqa: E402
 from omtui.domain.case import Event, EventType  # noqa: E402
 from omtui.services import ConflictError  # noqa: E402
@@ -229,7 +230,7 @@ def main() -> None:
     first = min(c.sentence_date for c in cases)
     print(f"{args.cases} demo cases, {events} events ({events / args.cases:.1f} per case), "
           f"sentences {first} to {max(c.sentence_date for c in cases)}; generated in "
-          f"{time.perf_counter() - t:.1f} s", flush=True)
+          f"{time.perf_counter() - t:.1f} s; {engine_state()}", flush=True)
 
     results = []
     with tempfile.TemporaryDirectory(prefix="omtui-office-bench-") as tmp:

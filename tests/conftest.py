@@ -49,6 +49,18 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "omtui"))
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Refuse to test an old build of the compiled rules engine (omtui.compiled): Python
+    would import it instead of the source being tested."""
+    from omtui.compiled import pure_python_asked, stale
+
+    old = stale()
+    if old and not pure_python_asked():
+        raise pytest.UsageError(
+            f"the compiled {', '.join(old)} is older than its source: run `make compile` "
+            "(or `make test`), or set OMTUI_PURE_PYTHON=1 to test the .py files")
+
+
 #: The suite's fixed "today": a Monday, a month before the Christmas closures of 2026.
 TODAY = date(2026, 11, 23)
 
