@@ -55,14 +55,26 @@ def extension_path(name: str, src: Path = _SRC) -> Path | None:
     return None
 
 
+def extensions(src: Path = _SRC) -> list[Path]:
+    """Every compiled extension in the package, and mypyc's shared library beside it."""
+    found = [p for suffix in importlib.machinery.EXTENSION_SUFFIXES
+             for p in (src / "omtui").rglob("*" + suffix)]
+    return sorted(set(found) | set(src.glob("*__mypyc.*")))
+
+
 def stale(src: Path = _SRC, modules: Sequence[str] = MODULES) -> list[str]:
-    """Modules whose extension is older than their source: Python would import the old
-    compiled code, not what the file says (``make`` builds it again)."""
+    """Modules whose extension is older than their source, or is left from a build of
+    other modules: Python would import the old compiled code, not what the file says
+    (``make`` builds it again)."""
     out = []
     for name in modules:
         ext = extension_path(name, src)
         if ext is not None and ext.stat().st_mtime < source_path(name, src).stat().st_mtime:
             out.append(name)
+    ours = {extension_path(name, src) for name in modules}
+    for ext in extensions(src):
+        if ext.parent != src and ext not in ours:
+            out.append(".".join(ext.relative_to(src).parts[:-1] + (ext.name.split(".")[0],)))
     return out
 
 
@@ -119,12 +131,8 @@ def build(src: Path = _SRC) -> int:
         print("omtui: mypyc is not installed; the rules engine runs as plain Python",
               file=sys.stderr)
         return 1
-    for name in MODULES:                       # an old build must not outlive a failed one
-        ext = extension_path(name, src)
-        if ext is not None:
-            ext.unlink()
-    for shared in src.glob("*__mypyc.*"):
-        shared.unlink()
+    for ext in extensions(src):        # an old build must not outlive a failed one
+        ext.unlink()
     files = [str(source_path(name, src).relative_to(src)) for name in MODULES]
     # mypyc writes its C and objects under build/ of the folder it runs in, and puts each
     # extension beside its module; the shared runtime library goes in that folder too.

@@ -95,6 +95,14 @@ def test_an_extension_older_than_its_source_is_stale(tmp_path):
     assert compiled.stale(src, ["omtui.domain.agenda"]) == []
 
 
+def test_an_extension_left_from_a_build_of_other_modules_is_stale(tmp_path):
+    src, _source, ext = _module_tree(tmp_path)
+    left = ext.with_name("case" + ext.name[len("agenda"):])     # built once, then dropped
+    left.write_bytes(b"")
+    assert compiled.stale(src, ["omtui.domain.agenda"]) == ["omtui.domain.case"]
+    assert left in compiled.extensions(src)
+
+
 def test_no_extension_is_never_stale(tmp_path):
     src, _source, ext = _module_tree(tmp_path)
     ext.unlink()
