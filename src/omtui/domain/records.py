@@ -16,11 +16,10 @@ def fast_frozen_init(cls: type) -> type:
     defaults and default factories that sets the instance dict in one go (a DueItem: 2.6 ->
     0.6 us each) or, for a class with slots, each slot through its descriptor. Returns the
     class."""
-    if "__mypyc_attrs__" in cls.__dict__:    # compiled (omtui.compiled): its __init__ is fast
-        return cls
     all_fields = fields(cls)
     names = [f.name for f in all_fields]
-    slotted = "__slots__" in cls.__dict__
+    # a class compiled by mypyc (omtui.compiled) keeps its fields in slots of its own
+    slotted = "__slots__" in cls.__dict__ or "__mypyc_attrs__" in cls.__dict__
     if (not names or hasattr(cls, "__post_init__") or any(not f.init for f in all_fields)
             or (hasattr(cls, "__slots__") and not slotted)):
         raise TypeError(f"{cls.__name__}: fast_frozen_init needs plain fields")  # pragma: no cover
