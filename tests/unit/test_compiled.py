@@ -116,3 +116,28 @@ def test_pure_python_is_asked_by_any_value_but_empty_or_zero():
     assert not compiled.pure_python_asked({compiled.PURE_ENV: "0"})
     assert not compiled.pure_python_asked({compiled.PURE_ENV: ""})
     assert not compiled.pure_python_asked({})
+
+
+def test_a_failed_build_leaves_the_python_source_running(tmp_path, monkeypatch, capsys):
+    src, _source, ext = _module_tree(tmp_path)
+    (src / "build").mkdir()
+
+    def failing_mypyc(args, cwd, **kwargs):
+        assert cwd == src and args[-1] == "omtui/domain/agenda.py"
+        ext.write_bytes(b"")              # half built when the compiler gave up
+        return subprocess.CompletedProcess(args, 1)
+
+    monkeypatch.setattr(compiled, "MODULES", ("omtui.domain.agenda",))
+    monkeypatch.setattr(compiled.subprocess, "run", failing_mypyc)
+    assert compiled.build(src) == 1
+    assert compiled.extensions(src) == []              # the .py runs
+    assert not (src / "build").exists()
+    assert "runs as plain Python" in capsys.readouterr().err
+
+
+def test_no_mypyc_means_no_build(tmp_path, monkeypatch, capsys):
+    src, _source, ext = _module_tree(tmp_path)
+    monkeypatch.setattr(compiled.shutil, "which", lambda *a, **k: None)
+    assert compiled.build(src) == 1
+    assert ext.exists()                                 # nothing touched
+    assert "mypyc is not installed" in capsys.readouterr().err
