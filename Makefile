@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 # The rules engine's hot modules compiled with mypyc (src/omtui/compiled.py); built again when
 # a domain module changes. Without a C compiler the .py files run: slower, the same answers.
 COMPILED := $(VENV)/.compiled
-DOMAIN_SRC := $(wildcard src/omtui/domain/*.py src/omtui/domain/rules/*.py) src/omtui/compiled.py
+ENGINE_SRC := $(wildcard src/omtui/domain/*.py src/omtui/domain/rules/*.py) \
+	src/omtui/store/event_rows.py src/omtui/compiled.py
 
 DEMO_DB ?= .demo/omtui-demo.sqlite
 DEMO_TODAY ?= 2026-11-23
@@ -19,7 +20,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[test,bench,compile]"
 	touch $(STAMP)
 
-$(COMPILED): $(STAMP) $(DOMAIN_SRC)
+$(COMPILED): $(STAMP) $(ENGINE_SRC)
 	$(BIN)/python -m omtui.compiled --build || true
 	touch $(COMPILED)
 

@@ -1,4 +1,5 @@
-"""The rules engine's hot modules compiled to C with mypyc, and how to tell whether they are.
+"""The rules engine's hot modules (and the store's bulk event reader) compiled to C with mypyc,
+and how to tell whether they are.
 
 mypyc (part of mypy) compiles typed Python modules into a C extension that Python imports in
 place of the ``.py`` file beside it. The source is the same either way, and so is every
@@ -6,9 +7,9 @@ answer; the compiled engine evaluates a case in a fifth to a quarter less time, 
 what a due list of 100,000 cases or an office's cold team list waits on (``bench/``).
 
 ``make`` builds the extension (``python -m omtui.compiled --build``) and builds it again when
-a domain module changes. Where it cannot be built (no C compiler, say) the ``.py`` files run.
-``OMTUI_PURE_PYTHON=1`` runs the ``.py`` files even where the extension is built: tracebacks
-with line numbers, a debugger, or comparing the two.
+a domain module or the event reader changes. Where it cannot be built (no C compiler, say)
+the ``.py`` files run. ``OMTUI_PURE_PYTHON=1`` runs the ``.py`` files even where the extension
+is built: tracebacks with line numbers, a debugger, or comparing the two.
 
 What stays Python, and why: the working-day calendar (a compiled class cannot be weakly
 referenced, and the engine's memo is keyed weakly by calendar); the case model (a compiled
@@ -36,6 +37,7 @@ MODULES = (
     "omtui.domain.enforcement",
     "omtui.domain.rules.evaluate",
     "omtui.domain.schedule",
+    "omtui.store.event_rows",
 )
 #: Set (to anything but "" or "0") to run the .py files even where the extension is built.
 PURE_ENV = "OMTUI_PURE_PYTHON"

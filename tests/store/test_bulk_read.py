@@ -1,6 +1,7 @@
-"""The cold team due list's bulk read (store/convert.py ``driver_rows``/``events_by_case``,
-store/summary.py ``load_cases``): the cases it reads are exactly the cases the store's ordinary
-read gives, field for field, on SQLite and on a real PostgreSQL database (``store_url``)."""
+"""The cold team due list's bulk read (store/convert.py ``driver_rows``, store/event_rows.py
+``events_by_case``, store/summary.py ``load_cases``): the cases it reads are exactly the cases
+the store's ordinary read gives, field for field, on SQLite and on a real PostgreSQL database
+(``store_url``)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from omtui.store.convert import (
     driver_columns,
     driver_rows,
     event_from_tuple,
-    events_by_case,
     plain_columns,
 )
+from omtui.store.event_rows import events_by_case
 from omtui.store.tables import EventRow
 from tests.store.conftest import make_case
 

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # In a child process: every due item (with its trace), every rule decision and the
 # enforcement state of 1,500 synthetic cases (the bench's seeded caseload) as of two days,
-# as one text; and which engine modules ran compiled.
+# and their events read back from rows as SQLite returns them, as one digest; and which
+# modules ran compiled.
 _REPORT = r"""
 import hashlib, importlib.util, json, sys
 from datetime import date
@@ -42,7 +43,23 @@ for today in (date(2026, 11, 23), date(2027, 6, 1)):
         digest.update(repr((state.next_failure_action, state.next_failure_reason,
                             [(f.date, f.status, f.at_deadline, f.flags) for f in state.failures],
                             state.notes)).encode())
-print(json.dumps({"digest": digest.hexdigest(), "compiled": running_compiled()}))
+from omtui.store.convert import event_values
+from omtui.store.event_rows import events_by_case
+iso = lambda d: d.isoformat() if d is not None else None
+cases = bench.build(1500, 11)
+rows = []
+for i, case in enumerate(cases):
+    for e in case.events:
+        v = event_values(e)
+        rows.append((i, v["type"], iso(v["date"]), v["outcome"], iso(v["for_date"]),
+                     None if v["acceptable"] is None else int(v["acceptable"]), v["reason"],
+                     iso(v["until"]), v["note"], v["contact_time"], v["contact_type"],
+                     v["outcome_detail"], json.dumps(v["extra"]) if v["extra"] else None))
+read = events_by_case(rows)
+digest.update(repr(sorted(read.items())).encode())
+same = all(read.get(i, []) == list(case.events) for i, case in enumerate(cases))
+print(json.dumps({"digest": digest.hexdigest(), "compiled": running_compiled(),
+                  "events_read_back": same}))
 """
 
 
@@ -64,6 +81,7 @@ def test_compiled_engine_gives_the_answers_of_the_python_source():
     if all(compiled.extension_path(name) for name in compiled.MODULES):
         assert default["compiled"] == list(compiled.MODULES)     # two engines were compared
     assert default["digest"] == as_python["digest"]
+    assert default["events_read_back"] and as_python["events_read_back"]
 
 
 def test_status_command_names_every_module(capsys):

@@ -24,6 +24,7 @@ from omtui.domain.case import (
     Requirement,
     Rosh,
 )
+from omtui.store.event_rows import contact_columns
 
 #: Extra event keys kept in their own columns when they are text (contacts and appointments).
 LIFTED_EVENT_KEYS = {"time": "contact_time", "contact_type": "contact_type",
@@ -125,23 +126,11 @@ def _json(v: Any) -> Any:
     return json.loads(v) if isinstance(v, str) else v
 
 
-def _contact_columns(ex: dict[str, Any], c_time: Any, c_type: Any, c_detail: Any
-                     ) -> dict[str, Any]:
-    """An event's ``extra`` with the contact's own columns put back (time, type, detail)."""
-    if c_time is not None:
-        ex["time"] = c_time
-    if c_type is not None:
-        ex["contact_type"] = c_type
-    if c_detail is not None:
-        ex["outcome_detail"] = c_detail
-    return ex
-
-
 def event_from_tuple(t: Sequence[Any]) -> Event:
     """An Event from a row of ``EVENT_COLUMNS``."""
     (_, etype, day, outcome, for_date, acceptable, reason, until, note, c_time, c_type,
      c_detail, extra) = t
-    ex = _contact_columns(_json(extra) if extra is not None else {}, c_time, c_type, c_detail)
+    ex = contact_columns(_json(extra) if extra is not None else {}, c_time, c_type, c_detail)
     return Event(EVENT_TYPE_OF[etype], _date(day),
                  OUTCOME_OF[outcome] if outcome is not None else None, _date(for_date),
                  None if acceptable is None else bool(acceptable), reason, _date(until), note,
@@ -227,54 +216,6 @@ def driver_rows(conn: sa.Connection, stmt: sa.Select) -> list[tuple]:
         return cursor.fetchall()
     finally:
         cursor.close()
-
-
-class _Dates(dict):
-    """ISO text (SQLite) or a date (PostgreSQL) -> date, each distinct text parsed once and
-    its date object shared; None -> None."""
-
-    def __init__(self) -> None:
-        super().__init__({None: None})
-
-    def __missing__(self, key: Any) -> date:
-        value = self[key] = key if isinstance(key, date) else date.fromisoformat(key)
-        return value
-
-
-def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
-    """Each case's events (case id -> events in row order) from rows of ``EVENT_COLUMNS``
-    as the driver returns them (:func:`driver_rows` of :func:`driver_columns`): the same
-    events as :func:`event_from_tuple`, with each distinct date and extra text parsed once
-    (every event still owns its ``extra`` dict)."""
-    dates = _Dates()
-    types = EVENT_TYPE_OF
-    outcomes: dict[Any, Any] = {None: None, **OUTCOME_OF}
-    extras: dict[str, Any] = {}
-    out: dict[int, list[Event]] = {}
-    last_id: Any = object()
-    current: list[Event] = []
-    for (case_id, etype, day, outcome, for_date, acceptable, reason, until, note, c_time,
-         c_type, c_detail, extra) in rows:
-        if extra is None:
-            ex: dict[str, Any] = {}
-        else:
-            if isinstance(extra, str):
-                parsed = extras.get(extra, extras)
-                if parsed is extras:
-                    parsed = extras[extra] = json.loads(extra)
-            else:
-                parsed = extra
-            ex = dict(parsed) if parsed else {}
-        if c_time is not None or c_type is not None or c_detail is not None:
-            _contact_columns(ex, c_time, c_type, c_detail)
-        e = Event(types[etype], dates[day], outcomes[outcome], dates[for_date],
-                  None if acceptable is None else bool(acceptable), reason, dates[until],
-                  note, ex)
-        if case_id != last_id:
-            current = out.setdefault(case_id, [])
-            last_id = case_id
-        current.append(e)
-    return out
 
 
 def changed_values(current: Mapping[str, Any], wanted: Mapping[str, Any]) -> dict[str, Any]:

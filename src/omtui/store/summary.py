@@ -280,16 +280,16 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
     """(case id, version, Case) of ``case_ids`` (at most a few hundred), in id order: the
     same cases as ``SqlStore._load`` reads, from three selects whose rows come straight from
     the driver (``convert.driver_rows``) and become events with each distinct date and extra
-    parsed once (``convert.events_by_case``)."""
+    parsed once (``event_rows.events_by_case``)."""
     from omtui.store.convert import (
         CASE_COLUMNS,
         EVENT_COLUMNS,
         case_from_tuple,
         driver_columns,
         driver_rows,
-        events_by_case,
         id_in,
     )
+    from omtui.store.event_rows import events_by_case
     from omtui.store.tables import EventRow, RequirementRow
 
     ids = sorted(case_ids)
