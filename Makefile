@@ -43,3 +43,4 @@ bench: $(COMPILED)
 clean:
 	rm -rf $(VENV) build *.egg-info snapshot_report.html
 	find src -name '*.so' -delete
+	rm -rf src/.mypy_cache

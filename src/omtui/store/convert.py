@@ -172,7 +172,7 @@ def case_from_tuple(t: Sequence[Any], requirements: Sequence[str] = (),
 
 def driver_columns(conn: sa.Connection, table: sa.Table, names: Sequence[str]) -> list[Any]:
     """``plain_columns``, but JSON read as text on every database: PostgreSQL's driver would
-    parse each value itself; :func:`events_by_case` parses each distinct text once."""
+    parse each value itself; ``event_rows.events_by_case`` parses each distinct text once."""
     cols = plain_columns(table, names)
     if conn.dialect.name == "sqlite":
         return cols
