@@ -36,8 +36,8 @@ def fast_frozen_init(cls: type) -> type:
         else:
             params.append(f.name)
     if slotted:
-        for n in names:
-            namespace[f"_s_{n}"] = cls.__dict__[n].__set__
+        for n, setter in zip(names, slot_setters(cls), strict=True):
+            namespace[f"_s_{n}"] = setter
         body = "".join(f"    _s_{n}(self, {n})\n" for n in names)
     else:
         body = "    _set(self, '__dict__', {" + ", ".join(f"{n!r}: {n}" for n in names) + "})\n"
@@ -49,4 +49,10 @@ def fast_frozen_init(cls: type) -> type:
     return cls
 
 
-__all__ = ["fast_frozen_init"]
+def slot_setters(cls: type) -> tuple:
+    """The setter of each field's slot of a slotted (or compiled) frozen dataclass, in field
+    order: ``setter(obj, value)`` sets it where ``obj.field = value`` is refused."""
+    return tuple(cls.__dict__[f.name].__set__ for f in fields(cls))
+
+
+__all__ = ["fast_frozen_init", "slot_setters"]

@@ -15,13 +15,13 @@ from datetime import date
 from typing import Any
 
 from omtui.domain.case import EVENT_TYPE_OF, OUTCOME_OF, Event
+from omtui.domain.records import slot_setters
 
 _FIELDS = ("type", "date", "outcome", "for_date", "acceptable", "reason", "until", "note",
            "extra")
 if tuple(f.name for f in fields(Event)) != _FIELDS:      # pragma: no cover - a field changed
     raise RuntimeError("Event's fields changed: update store/event_rows.py to match")
-#: The setter of each of Event's slots, in field order (a frozen class refuses setattr).
-_SETTERS = tuple(Event.__dict__[name].__set__ for name in _FIELDS)
+_SETTERS = slot_setters(Event)          # in field order
 _new = object.__new__
 
 
