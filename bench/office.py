@@ -10,10 +10,12 @@ For each database it prints:
   other events) imported in one audited transaction: cases/s and events/s;
 * team due list (``OfficeStore.team_due`` for a team holding every case: the five demo
   officers registered in one team), target < 5 s at 30,000: **cold** (no stored due
-  summaries: every case loaded and evaluated, in worker processes on a machine with several
-  CPUs, summaries written back; run ``--repeat`` times, every summary dropped before each
-  run after the first: the best and the median are shown), then every summary dropped and
-  the nightly
+  summaries: every case loaded, from the event packs the importer wrote, and evaluated, in
+  worker processes on a machine with several CPUs, summaries written back; run ``--repeat``
+  times, every summary dropped before each run after the first: the best and the median are
+  shown), then with no event packs either (every case's events read from their rows and its
+  pack written back: the first list after the upgrade that added packs; no target), then
+  every summary dropped and the nightly
   ``refresh_due`` timed (no target), then **warm** (after the refresh: summaries read), and
   once more **after the writers** below (the cases they changed evaluated again); the warm
   list is checked identical to the cold one;
@@ -122,6 +124,13 @@ def bench_one(label: str, url: str, cases, args) -> dict:
         out["cold_workers"] = s.last_due_stats["workers"]
         out["team_cases"] = cold.total.cases
         out["team_overdue"] = cold.total.overdue
+        # Colder: no summaries and no event packs either (the first list after the upgrade
+        # that added packs): every case read from its event rows, its pack written back.
+        s.writing(lambda w: [w.connection().execute(sa.delete(t))
+                             for t in (summary.SUMMARIES, summary.PACKS)])
+        t, cpu = time.perf_counter(), cpu_now()
+        unpacked = s.team_due(TODAY, calendar, book)
+        out["unpacked_s"], out["unpacked_cpu_s"] = time.perf_counter() - t, cpu_now() - cpu
         # The nightly job from nothing: drop every summary, then refresh.
         s.writing(lambda w: w.connection().execute(sa.delete(summary.SUMMARIES)))
         t, cpu = time.perf_counter(), cpu_now()
@@ -134,7 +143,7 @@ def bench_one(label: str, url: str, cases, args) -> dict:
         warm = s.team_due(TODAY, calendar, book)
         out["team_due_warm_s"] = time.perf_counter() - t
         out["warm_computed"] = s.last_due_stats["computed"]
-        out["same"] = warm.to_dict() == cold.to_dict()
+        out["same"] = warm.to_dict() == cold.to_dict() == unpacked.to_dict()
 
     rng = random.Random(args.seed)
     crns = [c.crn for c in cases]
@@ -283,11 +292,14 @@ def main() -> None:
               f"{_verdict(r['team_due_cold_median_s'], TARGET_TEAM_DUE_S)} "
               f"({r['cold_cpu_s']:.1f} CPU s over {os.cpu_count()} CPU(s); load average "
               f"{r['load'][0]:.2f} when the backend started)")
+        print(f"  team due without event packs either (the first list after the upgrade that "
+              f"added them; packs written back): {r['unpacked_s']:.2f} s, "
+              f"{r['unpacked_cpu_s']:.1f} CPU s (no target)")
         print(f"  refresh-due (nightly, {r['refresh_workers']} process(es)): "
               f"{r['refresh_s']:.1f} s, {r['refresh_cpu_s']:.1f} CPU s (no target; a cold due "
               "list costs the same)")
         print(f"  lost updates = {r['lost']} {'meets target' if r['lost'] == 0 else 'MISSES target'}"
-              f"; warm list identical to cold: {r['same']}")
+              f"; warm and unpacked lists identical to cold: {r['same']}")
 
 
 def _verdict(value: float, target: float) -> str:
@@ -299,7 +311,8 @@ def _format(r: dict) -> str:
              f"{r['import_events_s']:.0f} events/s)",
              f"  team due list: cold {r['team_due_cold_s']:.2f} s, best of {r['cold_runs']} "
              f"(median {r['team_due_cold_median_s']:.2f} s; {r['cold_workers']} "
-             f"process(es), {r['cold_cpu_s']:.1f} CPU s), refresh-due {r['refresh_s']:.2f} s "
+             f"process(es), {r['cold_cpu_s']:.1f} CPU s), without event packs "
+             f"{r['unpacked_s']:.2f} s, refresh-due {r['refresh_s']:.2f} s "
              f"({r['refresh_cpu_s']:.1f} CPU s), warm "
              f"{r['team_due_warm_s']:.2f} s ({r['warm_computed']} evaluated), after the writers "
              f"{r['team_due_day_s']:.2f} s ({r['day_computed']} evaluated); "

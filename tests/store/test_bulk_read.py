@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from omtui.domain.case import Event
@@ -18,7 +19,7 @@ from omtui.store.convert import (
     event_from_tuple,
     plain_columns,
 )
-from omtui.store.event_rows import events_by_case
+from omtui.store.event_rows import date_cache, events_by_case, events_from_pack, pack_events
 from omtui.store.tables import EventRow
 from tests.store.conftest import make_case
 
@@ -109,3 +110,48 @@ def test_driver_rows_are_the_rows_sqlalchemy_returns(store_url):
                 .order_by(summary.CASES.c.id))
         assert [tuple(r) for r in driver_rows(conn, stmt)] == [
             tuple(r) for r in conn.execute(stmt).all()]
+
+
+def _packs(conn) -> dict[int, tuple[int, str]]:
+    return {i: (f, p) for i, f, p in conn.execute(
+        sa.select(summary.PACKS.c.case_id, summary.PACKS.c.format, summary.PACKS.c.pack))}
+
+
+def test_the_importer_packs_every_case_and_a_pack_reads_as_its_rows(store_url):
+    _import(store_url)
+    with open_store(store_url, officer="setup") as s:
+        expected = {c.crn: c for c in s.list_cases()}
+        with s.engine.connect() as conn, conn.begin():
+            ids = list(conn.execute(sa.select(summary.CASES.c.id)).scalars())
+            assert sorted(_packs(conn)) == sorted(ids)
+            made: dict[int, str] = {}
+            loaded = summary.load_cases(conn, ids, made)
+    assert made == {}                                       # every case read from its pack
+    assert {c.crn: c for _i, _v, c in loaded} == expected
+    odd = expected["B765432"].events
+    assert events_from_pack(pack_events(odd), date_cache()) == list(odd)
+
+
+@pytest.mark.parametrize("bad", [
+    "not json", "{}", "[1]", '[["contact"]]', '[["no_such_type","2026-01-01",null,null,null,'
+    'null,null,null,null]]', '[["contact","31/02/2026",null,null,null,null,null,null,null]]',
+    '[["contact","2026-01-01",null,null,1,null,null,null,null]]',
+    '[["contact","2026-01-01",null,null,null,null,null,null,[1]]]'])
+def test_a_pack_omtui_did_not_write_is_passed_over_for_the_rows(store_url, bad):
+    """A damaged pack, or one of another format, never reaches the rules engine: the case's
+    events are read from its rows (and a new pack made for the due list to store)."""
+    _import(store_url)
+    with open_store(store_url, officer="setup") as s:
+        expected = {c.crn: c for c in s.list_cases()}
+        with s.engine.begin() as conn:
+            first, second = conn.execute(sa.select(summary.CASES.c.id)
+                                         .order_by(summary.CASES.c.id).limit(2)).scalars()
+            conn.execute(sa.update(summary.PACKS).where(summary.PACKS.c.case_id == first)
+                         .values(pack=bad))
+            conn.execute(sa.update(summary.PACKS).where(summary.PACKS.c.case_id == second)
+                         .values(format=summary.PACKS.c.format + 1))
+        with s.engine.connect() as conn, conn.begin():
+            made: dict[int, str] = {}
+            loaded = summary.load_cases(conn, [first, second, first + 5], made)
+    assert sorted(made) == [first, second]
+    assert all(c == expected[c.crn] for _i, _v, c in loaded) and len(loaded) == 3

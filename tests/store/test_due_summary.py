@@ -81,6 +81,13 @@ def _stored(store) -> dict[str, date]:
     return dict(rows)
 
 
+def _packed(store) -> set[str]:
+    """CRNs whose events are stored as an event pack too."""
+    with store.reading() as s:
+        return set(s.execute(sa.select(summary.CASES.c.crn).join(
+            summary.PACKS, summary.CASES.c.id == summary.PACKS.c.case_id)).scalars())
+
+
 def test_fresh_summaries_give_the_same_due_list_as_the_rules_engine(store_url):
     cases = _office(store_url)
     with open_store(store_url, officer="mo") as s:
@@ -171,19 +178,23 @@ def test_a_case_the_calendar_cannot_place_is_skipped_the_same_way(store_url):
 
 def _one(url: str, act) -> None:
     """Warm every summary, do ``act(store, crn)`` as the case's officer; only that case's
-    summary is gone, and the next due list is the rules engine's again."""
+    summary and event pack are gone, and the next due list is the rules engine's again (and
+    stores the case's pack again)."""
     with open_store(url, officer="mo") as s:
         s.team_due(TODAY, CAL)
         crn = sorted(_stored(s))[3]
         om = s.get_case(crn).om
         user = f"om{demo.OFFICERS.index(om)}"
+        assert len(_packed(s)) == N_CASES
     with open_store(url, officer=user) as s:
         act(s, crn)
     with open_store(url, officer="mo") as s:
         assert crn not in _stored(s) and len(_stored(s)) == N_CASES - 1
+        assert crn not in _packed(s) and len(_packed(s)) == N_CASES - 1
         expected = _reference(s, TODAY, CAL)
         assert _shown(s.team_due(TODAY, CAL)) == expected
         assert s.last_due_stats["computed"] == 1
+        assert crn in _packed(s)
 
 
 def _plan(s, crn):
@@ -228,6 +239,7 @@ def test_import_replace_and_reallocation_make_summaries_stale(store_url):
         left = _stored(s)
         assert cases[0].crn not in left and cases[1].crn not in left
         assert len(left) == N_CASES - 2
+        assert cases[1].crn not in _packed(s) and len(_packed(s)) == N_CASES - 1
         assert _shown(s.team_due(TODAY, CAL)) == _reference(s, TODAY, CAL)
 
 
@@ -242,6 +254,7 @@ def test_a_write_during_the_computation_is_not_overwritten(store_url):
     crn = cases[5].crn
     with open_store(store_url, officer="mo") as s:
         book = __import__("omtui.rulepacks", fromlist=["x"]).default_packs()
+        s.writing(lambda w: w.connection().execute(sa.delete(summary.PACKS)))  # from rows
         computed = summary.compute(s.engine, _ids(s), TODAY, CAL, book,
                                    workers=1)
         writer = f"om{demo.OFFICERS.index(cases[5].om)}"
@@ -250,6 +263,7 @@ def test_a_write_during_the_computation_is_not_overwritten(store_url):
         stored = s.writing(lambda w: summary.write_back(w.connection(), computed))
         assert stored == N_CASES - 1
         assert crn not in _stored(s)
+        assert _packed(s) == {c.crn for c in cases} - {crn}
         assert _shown(s.team_due(TODAY, CAL)) == _reference(s, TODAY, CAL)
 
 
@@ -269,15 +283,18 @@ def test_refresh_due_stores_every_case_and_prunes_older_days(store_url):
         s.refresh_due(TODAY, CAL)
 
 
-def test_summaries_are_not_case_data(store_url):
+def test_summaries_and_event_packs_are_not_case_data(store_url):
     """Not audited, not exported, and dropped with their case."""
     _office(store_url, n=5)
     with open_store(store_url, officer="mo") as s:
+        s.writing(lambda w: w.connection().execute(sa.delete(summary.PACKS)))
         before = s.verify_audit().rows
         s.team_due(TODAY, CAL)
+        assert len(_packed(s)) == 5 and len(_stored(s)) == 5       # both written back
         assert s.verify_audit().rows == before
-        assert DueSummaryRow.__tablename__ not in __import__(
-            "omtui.store.tables", fromlist=["x"]).CASE_DATA_TABLES
+        tables = __import__("omtui.store.tables", fromlist=["x"])
+        assert DueSummaryRow.__tablename__ not in tables.CASE_DATA_TABLES
+        assert tables.EventPackRow.__tablename__ not in tables.CASE_DATA_TABLES
 
 
 def test_cli_team_refresh_due(tmp_path):

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-
+import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,10 +19,10 @@ from omtui.domain.case import ContactOutcome, EventType, Gender, OrderType, Requ
 from omtui.domain.caseformat import (
     CASE_FIELDS,
     EVENT_FIELDS,
-    parse_caseload,
     parse_case,
+    parse_caseload,
 )
-from omtui.store import open_store
+from omtui.store import event_rows, open_store
 from omtui.store.exporter import caseload_json
 
 SPECIAL_NAMES = ["[bold]Lee", "[link=https://example.invalid]Dean[/link]", "王伟", "يوسف حداد",
@@ -155,3 +155,39 @@ def test_save_case_then_get_case_is_exact(stores, cases):
             assert got == case
         else:   # an update changes facts and requirements, never the events
             assert got == replace(case, events=before[0].events)
+
+
+def _loaded(store, crns) -> dict:
+    """The cases of ``crns`` as the cold team due list reads them (store/summary.py)."""
+    from omtui.store import summary
+
+    with store.engine.connect() as conn, conn.begin():
+        ids = list(conn.execute(sa.select(summary.CASES.c.id)
+                                .where(summary.CASES.c.crn.in_(crns))).scalars())
+        return {c.crn: c for _i, _v, c in summary.load_cases(conn, ids)}
+
+
+@settings(max_examples=30)
+@given(cases=caseloads())
+def test_event_packs_read_back_the_events_stored(stores, cases):
+    """The importer's event packs, and the packs a due list makes from the rows, give the
+    events the store gives (any script, long notes, nested extras, floats)."""
+    from omtui.store import summary
+
+    store = stores[0]
+    crns = sorted(c.crn for c in cases)
+    store.import_cases(cases, replace=True)
+    expected = {c.crn: c for c in store.export_cases(crns)}
+    assert _loaded(store, crns) == expected                     # from the importer's packs
+    with store.engine.begin() as conn:
+        conn.execute(sa.delete(summary.PACKS))
+    assert _loaded(store, crns) == expected                     # from the rows
+    with store.engine.connect() as conn, conn.begin():
+        ids = list(conn.execute(sa.select(summary.CASES.c.id)
+                                .where(summary.CASES.c.crn.in_(crns))).scalars())
+        made: dict[int, str] = {}
+        again = summary.load_cases(conn, ids, made)
+    assert sorted(made) == sorted(ids)
+    dates = event_rows.date_cache()
+    assert {c.crn: tuple(event_rows.events_from_pack(made[i], dates))
+            for i, _v, c in again} == {crn: c.events for crn, c in expected.items()}

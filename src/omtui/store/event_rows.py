@@ -1,9 +1,17 @@
-"""Rows of the ``events`` table as :class:`~omtui.domain.case.Event` objects, in bulk.
+"""Rows of the ``events`` table, and event packs, as :class:`~omtui.domain.case.Event`
+objects, in bulk.
 
 A cold team due list reads about 40 events a case, a million at 30,000 cases, and building
 them is half its reading. This module is compiled with the rules engine (``omtui.compiled``)
 and sets each event's slots directly: 152-157 instead of 166-181 us a case read (SQLite,
 measured alternately). It imports no database library: rows come in as the driver returns them.
+
+An **event pack** is one case's events as one JSON text (the ``event_packs`` table, migration
+0006): a list of ``[type, date, outcome, for_date, acceptable, reason, until, note, extra]``,
+dates in ISO form, ``extra`` with the contact's own columns in it, ``null`` for a value not
+given. Reading one text a case instead of forty rows is what makes the cold list's reading
+cheap (``store/summary.py``); :func:`pack_events` and :func:`events_from_pack` are exact
+inverses (tests/store/test_bulk_read.py).
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ if tuple(f.name for f in fields(Event)) != _FIELDS:      # pragma: no cover - a 
     raise RuntimeError("Event's fields changed: update store/event_rows.py to match")
 _SETTERS = slot_setters(Event)          # in field order
 _new = object.__new__
+_OUTCOMES: dict[Any, Any] = {None: None, **OUTCOME_OF}
 
 
 def contact_columns(ex: dict[str, Any], c_time: Any, c_type: Any, c_detail: Any
@@ -37,7 +46,6 @@ def contact_columns(ex: dict[str, Any], c_time: Any, c_type: Any, c_detail: Any
     return ex
 
 
-
 class _Dates(dict):
     """ISO text (SQLite) or a date (PostgreSQL) -> date, each distinct text parsed once and
     its date object shared; None -> None."""
@@ -50,6 +58,73 @@ class _Dates(dict):
         return value
 
 
+#: The shape of a pack's text; a pack of another format is read from the rows instead.
+PACK_FORMAT = 1
+
+
+def _iso(d: date | None) -> str | None:
+    return None if d is None else d.isoformat()
+
+
+def pack_events(events: Sequence[Event]) -> str:
+    """One case's events as pack text (see the module's doc)."""
+    return json.dumps([[e.type.value, e.date.isoformat(),
+                        None if e.outcome is None else e.outcome.value, _iso(e.for_date),
+                        e.acceptable, e.reason, _iso(e.until), e.note, dict(e.extra) or None]
+                       for e in events], ensure_ascii=False, separators=(",", ":"))
+
+
+class PackError(ValueError):
+    """A pack's text is not a list of events in the pack format (never written by omtui:
+    the events are read from their rows instead)."""
+
+
+def events_from_pack(text: str, dates: dict[Any, Any]) -> list[Event]:
+    """The events of one pack's text, equal to those :func:`events_by_case` builds from the
+    case's rows. ``dates``: a :func:`date_cache` shared by the packs of one read."""
+    (set_type, set_date, set_outcome, set_for_date, set_acceptable, set_reason, set_until,
+     set_note, set_extra) = _SETTERS
+    types = EVENT_TYPE_OF
+    outcomes = _OUTCOMES
+    out: list[Event] = []
+    try:
+        raw = json.loads(text)
+        if raw.__class__ is not list:
+            raise PackError("not a list of events")
+        for row in raw:
+            if row.__class__ is not list:
+                raise PackError("an event is not a list")
+            etype, day, outcome, for_date, acceptable, reason, until, note, extra = row
+            if day is None or not (acceptable is None or acceptable is True
+                                   or acceptable is False):
+                raise PackError("a date or a true/false value is missing")
+            e = _new(Event)
+            set_type(e, types[etype])
+            set_date(e, dates[day])
+            set_outcome(e, outcomes[outcome])
+            set_for_date(e, dates[for_date])
+            set_acceptable(e, acceptable)
+            set_reason(e, reason)
+            set_until(e, dates[until])
+            set_note(e, note)
+            if extra is None:
+                extra = {}
+            elif extra.__class__ is not dict:
+                raise PackError("an event's extra is not an object")
+            set_extra(e, extra)                 # a new dict from json.loads: the event's own
+            out.append(e)
+    except PackError:
+        raise
+    except (ValueError, TypeError, KeyError) as exc:
+        raise PackError(str(exc)) from exc
+    return out
+
+
+def date_cache() -> dict[Any, Any]:
+    """ISO text or date -> date, each distinct text parsed once; None -> None."""
+    return _Dates()
+
+
 def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
     """Each case's events (case id -> events in row order) from rows of ``EVENT_COLUMNS``
     as the driver returns them (``convert.driver_rows`` of ``convert.driver_columns``): the same
@@ -60,7 +135,7 @@ def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
      set_note, set_extra) = _SETTERS
     dates = _Dates()
     types = EVENT_TYPE_OF
-    outcomes: dict[Any, Any] = {None: None, **OUTCOME_OF}
+    outcomes = _OUTCOMES
     extras: dict[str, Any] = {}
     out: dict[int, list[Event]] = {}
     last_id: Any = object()

@@ -24,15 +24,22 @@ case, and :func:`write_back` (inside a write transaction, which on PostgreSQL ta
 head first and so waits for writers in flight) skips every case with a change audited after
 it. The due list itself still shows what was read: it is as current as any read.
 
-The cold path (no summaries): the cases are read by id in chunks (three ordered Core selects
-a chunk, the same cases as ``SqlStore._load``, their rows taken straight from the driver and
-turned into events with each distinct date and extra parsed once: ``load_cases``) and
+The cold path (no summaries): the cases are read by id in chunks (ordered Core selects a
+chunk, the same cases as ``SqlStore._load``, their rows taken straight from the driver; each
+case's events from its **event pack**, one JSON text, where it has one, else from its event
+rows with each distinct date and extra parsed once: ``load_cases``) and
 evaluated with the cycle collector paused (a chunk's objects would otherwise start collections
 that walk every live object). That runs in worker processes forked from this one when the
 platform forks, the work is big enough and no other thread is running (forking a threaded
 process, the app, is unsafe: there it runs in-process); each worker sends back plain tuples
 (counts, error, the overdue items' stored text) and only overdue items are decoded here. The
-rows are written back in one statement on PostgreSQL (COPY), in bulk inserts elsewhere.
+rows are written back in one statement on PostgreSQL (COPY), in bulk inserts elsewhere, with
+the packs of the cases read from their rows.
+
+Event packs (table ``event_packs``, migration 0006, format in ``store/event_rows.py``) are kept
+like summaries: deleted with them by every write to the case (:func:`mark_stale`), written by
+the importer, written back only for cases not changed since they were read. Reading a pack
+instead of forty rows is what the cold list gains: about 100 instead of 150 us a case.
 Nothing read this way outlives the computation: what is shown is the rules engine's answer
 on what was read, as on the warm path.
 """
@@ -46,7 +53,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -64,9 +71,10 @@ from omtui.domain.calendar import (
 from omtui.domain.case import Case
 from omtui.domain.due import DueItem, Status
 from omtui.gc_pause import gc_paused
-from omtui.store.tables import AuditHeadRow, AuditRow, CaseRow, DueSummaryRow
+from omtui.store.tables import AuditHeadRow, AuditRow, CaseRow, DueSummaryRow, EventPackRow
 
 SUMMARIES = DueSummaryRow.__table__
+PACKS = EventPackRow.__table__
 CASES = CaseRow.__table__
 AUDIT = AuditRow.__table__
 HEAD = AuditHeadRow.__table__
@@ -269,18 +277,23 @@ class Computed:
     rows: list[dict[str, Any]]           # due_summaries rows to write back
     since_seq: int                       # the audit head before any case was read
     workers: int
+    packs: dict[int, str] = field(default_factory=dict)   # new event packs, by case id
 
 
 #: One evaluated case as it crosses from a worker process: plain values only (case id, CRN,
-#: case version, overdue, due soon, due, error, the overdue items' stored text).
-Result = tuple[int, str, int, int, int, int, "str | None", "str | None"]
+#: case version, overdue, due soon, due, error, the overdue items' stored text, the case's
+#: new event pack or None).
+Result = tuple[int, str, int, int, int, int, "str | None", "str | None", "str | None"]
 
 
-def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, int, Case]]:
+def load_cases(conn: sa.Connection, case_ids: Iterable[int],
+               new_packs: dict[int, str] | None = None) -> list[tuple[int, int, Case]]:
     """(case id, version, Case) of ``case_ids`` (at most a few hundred), in id order: the
-    same cases as ``SqlStore._load`` reads, from three selects whose rows come straight from
-    the driver (``convert.driver_rows``) and become events with each distinct date and extra
-    parsed once (``event_rows.events_by_case``)."""
+    same cases as ``SqlStore._load`` reads, from selects whose rows come straight from the
+    driver (``convert.driver_rows``). Each case's events come from its event pack (one text,
+    ``event_rows.events_from_pack``) where it has one of this format, else from its event
+    rows, with each distinct date and extra parsed once (``event_rows.events_by_case``).
+    ``new_packs``: given, it gets the pack text of each case read from rows (to store)."""
     from omtui.store.convert import (
         CASE_COLUMNS,
         EVENT_COLUMNS,
@@ -289,7 +302,14 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
         driver_rows,
         id_in,
     )
-    from omtui.store.event_rows import events_by_case
+    from omtui.store.event_rows import (
+        PACK_FORMAT,
+        PackError,
+        date_cache,
+        events_by_case,
+        events_from_pack,
+        pack_events,
+    )
     from omtui.store.tables import EventRow, RequirementRow
 
     ids = sorted(case_ids)
@@ -306,27 +326,44 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int]) -> list[tuple[int, 
                                      .where(id_in(conn, reqs_t.c.case_id, ids))
                                      .order_by(reqs_t.c.case_id, reqs_t.c.position)):
         reqs.setdefault(case_id, []).append(kind)
-    events = events_by_case(driver_rows(
-        conn, sa.select(*driver_columns(conn, events_t, EVENT_COLUMNS))
-        .where(id_in(conn, events_t.c.case_id, ids)).order_by(events_t.c.case_id, events_t.c.seq)))
+    events: dict[int, list[Any]] = {}
+    dates = date_cache()
+    for case_id, text in driver_rows(conn, sa.select(PACKS.c.case_id, PACKS.c.pack).where(
+            id_in(conn, PACKS.c.case_id, ids), PACKS.c.format == PACK_FORMAT)):
+        try:
+            events[case_id] = events_from_pack(text, dates)
+        except PackError:
+            pass                          # not a pack omtui wrote: the rows are the record
+    unpacked = [r[0] for r in case_rows if r[0] not in events]
+    if unpacked:
+        from_rows = events_by_case(driver_rows(
+            conn, sa.select(*driver_columns(conn, events_t, EVENT_COLUMNS))
+            .where(id_in(conn, events_t.c.case_id, unpacked))
+            .order_by(events_t.c.case_id, events_t.c.seq)))
+        events.update(from_rows)
+        if new_packs is not None:
+            for case_id in unpacked:
+                new_packs[case_id] = pack_events(from_rows.get(case_id, ()))
     return [(r[0], r[-1], case_from_tuple(r[:-1], reqs.get(r[0], ()), events.get(r[0], ())))
             for r in case_rows]
 
 
 def _evaluate_chunk(conn: sa.Connection, case_ids: Sequence[int], today: date,
                     calendar: WorkingCalendar, book: Any
-                    ) -> list[tuple[Summary, int, str | None]]:
-    """(summary, case version, the overdue items' stored text) of each case of the chunk."""
+                    ) -> list[tuple[Summary, int, str | None, str | None]]:
+    """(summary, case version, the overdue items' stored text, the case's new event pack or
+    None when it had one) of each case of the chunk."""
     out = []
+    packs: dict[int, str] = {}
     with gc_paused():
-        for case_id, version, case in load_cases(conn, case_ids):
+        for case_id, version, case in load_cases(conn, case_ids, packs):
             s = evaluate(case, case_id, today, calendar, book)
-            out.append((s, version, encode_items(s.items, calendar)))
+            out.append((s, version, encode_items(s.items, calendar), packs.get(case_id)))
     return out
 
 
 def _row(r: Result, today: date, book_fp: str, cal_fp: str, at: str) -> dict[str, Any]:
-    case_id, _crn, version, overdue, due_soon, due, error, items = r
+    case_id, _crn, version, overdue, due_soon, due, error, items, _pack = r
     return {"case_id": case_id, "case_version": version, "as_of": today, "book": book_fp,
             "calendar": cal_fp, "overdue": overdue, "due_soon": due_soon, "due": due,
             "error": error, "overdue_items": items, "computed_at": at}
@@ -349,8 +386,8 @@ def _worker(case_ids: Sequence[int]) -> list[Result]:
     with st["engine"].connect() as conn, conn.begin():
         done = _evaluate_chunk(conn, case_ids, st["today"], st["calendar"], st["book"])
     # Plain tuples cross the pipe; the overdue items as their stored text.
-    return [(s.case_id, s.crn, version, s.overdue, s.due_soon, s.due, s.error, text)
-            for s, version, text in done]
+    return [(s.case_id, s.crn, version, s.overdue, s.due_soon, s.due, s.error, text, pack)
+            for s, version, text, pack in done]
 
 
 def default_workers(n_cases: int) -> int:
@@ -380,20 +417,24 @@ def compute(engine: sa.Engine, case_ids: Iterable[int], today: date,
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     summaries: dict[int, Summary] = {}
     rows: list[dict[str, Any]] = []
+    packs: dict[int, str] = {}
     done = 0
     if progress:
         progress(0, len(ids))
     if n <= 1 or len(chunks) <= 1:
         with engine.connect() as conn, conn.begin():
             for chunk in chunks:
-                for s, version, text in _evaluate_chunk(conn, chunk, today, calendar, book):
+                for s, version, text, pack in _evaluate_chunk(conn, chunk, today, calendar,
+                                                              book):
                     summaries[s.case_id] = s
                     rows.append(_row((s.case_id, s.crn, version, s.overdue, s.due_soon, s.due,
-                                      s.error, text), today, book_fp, cal_fp, at))
+                                      s.error, text, pack), today, book_fp, cal_fp, at))
+                    if pack is not None:
+                        packs[s.case_id] = pack
                 done += len(chunk)
                 if progress:
                     progress(done, len(ids))
-        return Computed(summaries, rows, since, 1)
+        return Computed(summaries, rows, since, 1, packs)
     import multiprocessing
 
     calendar_ready(calendar, today)
@@ -403,16 +444,18 @@ def compute(engine: sa.Engine, case_ids: Iterable[int], today: date,
         with ctx.Pool(n, initializer=_worker_init) as pool, gc_paused():
             for got in pool.imap_unordered(_worker, chunks):
                 for r in got:
-                    case_id, crn, _version, overdue, due_soon, due, error, text = r
+                    case_id, crn, _version, overdue, due_soon, due, error, text, pack = r
                     summaries[case_id] = Summary(case_id, crn, overdue, due_soon, due, error,
                                                  decode_items(text, calendar))
                     rows.append(_row(r, today, book_fp, cal_fp, at))
+                    if pack is not None:
+                        packs[case_id] = pack
                 done += len(got)
                 if progress:
                     progress(done, len(ids))
     finally:
         _FORK_STATE.clear()
-    return Computed(summaries, rows, since, n)
+    return Computed(summaries, rows, since, n, packs)
 
 
 def calendar_ready(calendar: WorkingCalendar, today: date) -> None:
@@ -435,32 +478,42 @@ def changed_since(conn: sa.Connection, since_seq: int) -> set[str]:
 
 
 def write_back(conn: sa.Connection, computed: Computed) -> int:
-    """Store ``computed``'s rows (inside the caller's write transaction), except those of
-    cases changed since they were read. Returns how many were stored."""
+    """Store ``computed``'s rows and new event packs (inside the caller's write transaction),
+    except those of cases changed since they were read. Returns how many summaries were
+    stored."""
     if not computed.rows:
         return 0
     changed = changed_since(conn, computed.since_seq)
     rows = computed.rows
+    packs = computed.packs
     if changed:
         skip = {s.case_id for s in computed.summaries.values() if s.crn in changed}
         rows = [r for r in rows if r["case_id"] not in skip]
-    _delete(conn, [r["case_id"] for r in rows])
-    _insert(conn, rows)
+        packs = {k: v for k, v in packs.items() if k not in skip}
+    _delete(conn, SUMMARIES, [r["case_id"] for r in rows])
+    _insert(conn, SUMMARIES, rows)
+    if packs:
+        from omtui.store.event_rows import PACK_FORMAT
+
+        ids = sorted(packs)
+        _delete(conn, PACKS, ids)          # another due list may have stored one meanwhile
+        _insert(conn, PACKS, [{"case_id": i, "format": PACK_FORMAT, "pack": packs[i]}
+                              for i in ids])
     if len(rows) >= 1000:
         analyse(conn)
     return len(rows)
 
 
-def _insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert summary rows (all with the same keys): PostgreSQL through COPY (psycopg's
-    executemany sends one INSERT per row: half a second for 10,000 rows here, COPY under a
-    tenth of that), elsewhere the store's bulk insert."""
+def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) -> None:
+    """Insert rows (all with the same keys) into ``table``: PostgreSQL through COPY
+    (psycopg's executemany sends one INSERT per row: half a second for 10,000 rows here, COPY
+    under a tenth of that), elsewhere the store's bulk insert."""
     if not rows:
         return
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
         keys = list(rows[0])
         quote = conn.dialect.identifier_preparer.quote
-        sql = (f"COPY {quote(SUMMARIES.name)} ({', '.join(quote(k) for k in keys)}) "
+        sql = (f"COPY {quote(table.name)} ({', '.join(quote(k) for k in keys)}) "
                "FROM STDIN")
         cursor = conn.connection.dbapi_connection.cursor()
         try:
@@ -473,17 +526,21 @@ def _insert(conn: sa.Connection, rows: list[dict[str, Any]]) -> None:
     from omtui.store.repository import _bulk_insert
 
     for start in range(0, len(rows), 5000):
-        _bulk_insert(conn, SUMMARIES, rows[start:start + 5000])
+        _bulk_insert(conn, table, rows[start:start + 5000])
 
 
 def mark_stale(conn: sa.Connection, case_ids: Iterable[int]) -> None:
-    """Delete the summaries of ``case_ids`` (inside the caller's write transaction)."""
-    _delete(conn, sorted(set(case_ids)))
+    """Delete the summaries and event packs of ``case_ids`` (inside the caller's write
+    transaction)."""
+    ids = sorted(set(case_ids))
+    _delete(conn, SUMMARIES, ids)
+    _delete(conn, PACKS, ids)
 
 
-def _delete(conn: sa.Connection, ids: list[int]) -> None:
-    """Delete the summaries of ``ids``: on PostgreSQL one statement with the ids as one
-    array parameter (``= ANY``), elsewhere chunks of ids (SQLite's limit on parameters).
+def _delete(conn: sa.Connection, table: sa.Table, ids: list[int]) -> None:
+    """Delete the rows of ``ids`` from ``table`` (summaries or packs, keyed by case id): on
+    PostgreSQL one statement with the ids as one array parameter (``= ANY``), elsewhere
+    chunks of ids (SQLite's limit on parameters).
     (One SQLite statement reading the ids from ``json_each`` saved 0.1 s of a cold list, but
     the team list read after the next writes then took 0.7 s instead of 0.1: measured.)"""
     if not ids:
@@ -491,11 +548,11 @@ def _delete(conn: sa.Connection, ids: list[int]) -> None:
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY
 
-        conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id == sa.any_(
+        conn.execute(sa.delete(table).where(table.c.case_id == sa.any_(
             sa.bindparam("ids", ids, type_=ARRAY(sa.Integer)))))
         return
     for start in range(0, len(ids), CHUNK):
-        conn.execute(sa.delete(SUMMARIES).where(SUMMARIES.c.case_id.in_(ids[start:start + CHUNK])))
+        conn.execute(sa.delete(table).where(table.c.case_id.in_(ids[start:start + CHUNK])))
 
 
 def prune(conn: sa.Connection, today: date) -> int:
@@ -524,7 +581,7 @@ def _after_flush(session: Session, _ctx) -> None:
                 ids.add(obj.id)
             continue
         case_id = getattr(obj, "case_id", None)
-        if case_id is None or isinstance(obj, DueSummaryRow):
+        if case_id is None or isinstance(obj, (DueSummaryRow, EventPackRow)):
             continue
         if obj in session.dirty and not session.is_modified(obj):
             continue

@@ -262,6 +262,22 @@ class DueSummaryRow(SQLModel, table=True):
     computed_at: str = Field(sa_type=sa.String(40), nullable=False)
 
 
+class EventPackRow(SQLModel, table=True):
+    """A case's events as one text (migration 0006; ``store/event_rows.py`` says the format):
+    what a cold team due list reads instead of the case's event rows. Derived data, like
+    ``due_summaries``: deleted by every write to the case in the same transaction, written by
+    the importer and by the next due list that reads the case's rows; not audited, not
+    exported. The ``events`` rows stay the record."""
+
+    __tablename__ = "event_packs"
+
+    case_id: int = Field(sa_type=sa.Integer, primary_key=True,
+                         sa_column_kwargs={"autoincrement": False},
+                         foreign_key="cases.id", ondelete="CASCADE")
+    format: int = Field(sa_type=sa.Integer, nullable=False)
+    pack: str = Field(sa_type=sa.Text, nullable=False)
+
+
 class AuditRow(SQLModel, table=True):
     """One change to case data. Append-only; each row carries the hash of the one before."""
 
