@@ -155,3 +155,32 @@ def test_a_pack_omtui_did_not_write_is_passed_over_for_the_rows(store_url, bad):
             loaded = summary.load_cases(conn, [first, second, first + 5], made)
     assert sorted(made) == [first, second]
     assert all(c == expected[c.crn] for _i, _v, c in loaded) and len(loaded) == 3
+
+
+def test_bulk_insert_stores_what_sqlalchemys_insert_stores(tmp_path):
+    """The importer's SQLite fast path (``repository._bulk_insert``) stores the same values as
+    ``conn.execute(insert(table), rows)``: dates, booleans, JSON, NULLs and column defaults."""
+    from omtui.store.repository import _bulk_insert
+
+    rows = [{"case_id": 1, "seq": i, "type": "contact", "date": date(2026, 6, 1 + i),
+             "outcome": o, "for_date": f, "acceptable": a, "reason": None, "until": None,
+             "note": n, "contact_time": None, "contact_type": None, "outcome_detail": None,
+             "extra": x}
+            for i, (o, f, a, n, x) in enumerate([
+                ("attended", None, None, "Seen [bold]x[/bold]", {"with": ["police"], "n": 2.5}),
+                (None, date(2026, 5, 1), True, None, None),
+                ("ftc", date(2026, 5, 2), False, "Пропустил", {}),
+                (None, None, None, "é" * 5000, {"nested": {"a": [None, True]}})])]
+    stored = []
+    for n, fast in enumerate((False, True)):
+        with open_store(str(tmp_path / f"{n}.sqlite"), officer="setup") as s:
+            s.import_cases([make_case("B000001", events=[])])
+            with s.engine.begin() as conn:
+                if fast:
+                    _bulk_insert(conn, EVENTS, rows)
+                else:
+                    conn.execute(sa.insert(EVENTS), rows)
+                stored.append(conn.exec_driver_sql(
+                    "SELECT * FROM events ORDER BY seq").fetchall())
+    assert stored[0] == stored[1] and len(stored[1]) == 4
+    assert stored[1][1][-1] == 1                                     # version's default

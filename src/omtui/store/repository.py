@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -89,7 +90,8 @@ def _bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
 
     On SQLite the statement is compiled once and the values converted with each column type's
     own bind processor, then handed to the driver's executemany: the same SQL and the same
-    stored values as ``conn.execute(insert(table), rows)`` at a fraction of the per-row cost.
+    stored values as ``conn.execute(insert(table), rows)`` (tests/store/test_bulk_read.py) at
+    a fraction of the per-row cost.
     Other databases take SQLAlchemy's ordinary executemany path.
     """
     if not rows:
@@ -107,11 +109,21 @@ def _bulk_insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]
             if default is None or not default.is_scalar:
                 raise ValueError(f"bulk insert into {table.name}: no value for {k}")
             defaults[k] = default.arg
-    procs = [table.c[k].type.bind_processor(conn.dialect) for k in order]
-    pairs = list(zip(order, procs, strict=True))
-    params = [tuple(p(v) if p is not None and v is not None else v
-                    for k, p in pairs for v in (r[k] if k in r else defaults[k],))
-              for r in rows]
+    # The values in statement order as one tuple per row (itemgetter: no Python loop per
+    # value), then the bind processor of each column that has one (dates, JSON, booleans),
+    # on the values that are not NULL.
+    take = itemgetter(*order) if len(order) > 1 and not defaults else None
+    procs = [(i, p) for i, k in enumerate(order)
+             if (p := table.c[k].type.bind_processor(conn.dialect)) is not None]
+    params: list[Any] = []
+    for r in rows:
+        v = list(take(r)) if take is not None else [
+            r[k] if k in r else defaults[k] for k in order]
+        for i, proc in procs:
+            x = v[i]
+            if x is not None:
+                v[i] = proc(x)
+        params.append(tuple(v))
     conn.exec_driver_sql(str(compiled), params)
 
 
