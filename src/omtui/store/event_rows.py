@@ -34,6 +34,25 @@ _new = object.__new__
 _OUTCOMES: dict[Any, Any] = {None: None, **OUTCOME_OF}
 
 
+def _event(etype: Any, day: Any, outcome: Any, for_date: Any, acceptable: Any, reason: Any,
+           until: Any, note: Any, extra: dict[str, Any]) -> Event:
+    """An Event with these fields, set through their slots as ``Event(...)`` would set them,
+    without a call into its ``__init__``."""
+    (set_type, set_date, set_outcome, set_for_date, set_acceptable, set_reason, set_until,
+     set_note, set_extra) = _SETTERS
+    e = _new(Event)
+    set_type(e, etype)
+    set_date(e, day)
+    set_outcome(e, outcome)
+    set_for_date(e, for_date)
+    set_acceptable(e, acceptable)
+    set_reason(e, reason)
+    set_until(e, until)
+    set_note(e, note)
+    set_extra(e, extra)
+    return e
+
+
 def contact_columns(ex: dict[str, Any], c_time: Any, c_type: Any, c_detail: Any
                     ) -> dict[str, Any]:
     """An event's ``extra`` with the contact's own columns put back (time, type, detail)."""
@@ -82,8 +101,6 @@ class PackError(ValueError):
 def events_from_pack(text: str, dates: dict[Any, Any]) -> list[Event]:
     """The events of one pack's text, equal to those :func:`events_by_case` builds from the
     case's rows. ``dates``: a :func:`date_cache` shared by the packs of one read."""
-    (set_type, set_date, set_outcome, set_for_date, set_acceptable, set_reason, set_until,
-     set_note, set_extra) = _SETTERS
     types = EVENT_TYPE_OF
     outcomes = _OUTCOMES
     out: list[Event] = []
@@ -98,21 +115,13 @@ def events_from_pack(text: str, dates: dict[Any, Any]) -> list[Event]:
             if day is None or not (acceptable is None or acceptable is True
                                    or acceptable is False):
                 raise PackError("a date or a true/false value is missing")
-            e = _new(Event)
-            set_type(e, types[etype])
-            set_date(e, dates[day])
-            set_outcome(e, outcomes[outcome])
-            set_for_date(e, dates[for_date])
-            set_acceptable(e, acceptable)
-            set_reason(e, reason)
-            set_until(e, dates[until])
-            set_note(e, note)
             if extra is None:
                 extra = {}
             elif extra.__class__ is not dict:
                 raise PackError("an event's extra is not an object")
-            set_extra(e, extra)                 # a new dict from json.loads: the event's own
-            out.append(e)
+            # extra: a new dict from json.loads, the event's own
+            out.append(_event(types[etype], dates[day], outcomes[outcome], dates[for_date],
+                              acceptable, reason, dates[until], note, extra))
     except PackError:
         raise
     except (ValueError, TypeError, KeyError) as exc:
@@ -129,10 +138,7 @@ def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
     """Each case's events (case id -> events in row order) from rows of ``EVENT_COLUMNS``
     as the driver returns them (``convert.driver_rows`` of ``convert.driver_columns``): the same
     events as ``convert.event_from_tuple``, with each distinct date and extra text parsed once
-    (every event still owns its ``extra`` dict). Each event's fields are set through their
-    slots, as ``Event(...)`` would set them, without a call into its ``__init__``."""
-    (set_type, set_date, set_outcome, set_for_date, set_acceptable, set_reason, set_until,
-     set_note, set_extra) = _SETTERS
+    (every event still owns its ``extra`` dict), each made by :func:`_event`."""
     dates = _Dates()
     types = EVENT_TYPE_OF
     outcomes = _OUTCOMES
@@ -154,16 +160,9 @@ def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
             ex = dict(parsed) if parsed else {}
         if c_time is not None or c_type is not None or c_detail is not None:
             contact_columns(ex, c_time, c_type, c_detail)
-        e = _new(Event)
-        set_type(e, types[etype])
-        set_date(e, dates[day])
-        set_outcome(e, outcomes[outcome])
-        set_for_date(e, dates[for_date])
-        set_acceptable(e, None if acceptable is None else bool(acceptable))
-        set_reason(e, reason)
-        set_until(e, dates[until])
-        set_note(e, note)
-        set_extra(e, ex)
+        e = _event(types[etype], dates[day], outcomes[outcome], dates[for_date],
+                   None if acceptable is None else bool(acceptable), reason, dates[until], note,
+                   ex)
         if case_id != last_id:
             current = out.setdefault(case_id, [])
             last_id = case_id
