@@ -34,6 +34,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from omtui.domain.case import Case
+from omtui.gc_pause import gc_paused
 from omtui.services import NotFound, StoreError
 from omtui.store import audit
 from omtui.store.convert import CASE_COLUMNS, case_from_tuple, plain_columns
@@ -516,12 +517,19 @@ class OfficeStore(SqlStore):
         processes where that helps) and stores their summaries for the next reader. The
         result is the same either way. ``progress(done, total)`` is called while evaluating.
         """
-        from omtui.store import summary
-
         if book is None:
             from omtui.rulepacks import default_packs
 
             book = default_packs()
+        # Tens of thousands of rows, summaries and items, none in a reference cycle: the
+        # cyclic collector would only walk every live object of the process (gc_pause.py).
+        with gc_paused():
+            return self._team_due(today, calendar, book, team, workers, progress)
+
+    def _team_due(self, today: date, calendar, book, team: str | None, workers: int | None,
+                  progress) -> TeamDue:
+        from omtui.store import summary
+
         names: dict[str, str] = {}
         with self.reading() as s:
             conn = s.connection()
