@@ -19,7 +19,7 @@ from omtui.store.convert import (
     event_from_tuple,
     plain_columns,
 )
-from omtui.store.event_rows import date_cache, events_by_case, events_from_pack, pack_events
+from omtui.store.event_rows import Dates, events_by_case, events_from_pack, pack_events
 from omtui.store.tables import EventRow
 from tests.store.conftest import make_case
 
@@ -129,7 +129,7 @@ def test_the_importer_packs_every_case_and_a_pack_reads_as_its_rows(store_url):
     assert made == {}                                       # every case read from its pack
     assert {c.crn: c for _i, _v, c in loaded} == expected
     odd = expected["B765432"].events
-    assert events_from_pack(pack_events(odd), date_cache()) == list(odd)
+    assert events_from_pack(pack_events(odd), Dates()) == list(odd)
 
 
 @pytest.mark.parametrize("bad", [

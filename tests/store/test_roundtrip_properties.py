@@ -188,6 +188,6 @@ def test_event_packs_read_back_the_events_stored(stores, cases):
         made: dict[int, str] = {}
         again = summary.load_cases(conn, ids, made)
     assert sorted(made) == sorted(ids)
-    dates = event_rows.date_cache()
+    dates = event_rows.Dates()
     assert {c.crn: tuple(event_rows.events_from_pack(made[i], dates))
             for i, _v, c in again} == {crn: c.events for crn, c in expected.items()}

@@ -65,9 +65,9 @@ def contact_columns(ex: dict[str, Any], c_time: Any, c_type: Any, c_detail: Any
     return ex
 
 
-class _Dates(dict):
-    """ISO text (SQLite) or a date (PostgreSQL) -> date, each distinct text parsed once and
-    its date object shared; None -> None."""
+class Dates(dict):
+    """ISO text (SQLite, packs) or a date (PostgreSQL) -> date, each distinct text parsed once
+    and its date object shared; None -> None. One per read."""
 
     def __init__(self) -> None:
         super().__init__({None: None})
@@ -100,7 +100,7 @@ class PackError(ValueError):
 
 def events_from_pack(text: str, dates: dict[Any, Any]) -> list[Event]:
     """The events of one pack's text, equal to those :func:`events_by_case` builds from the
-    case's rows. ``dates``: a :func:`date_cache` shared by the packs of one read."""
+    case's rows. ``dates``: a :class:`Dates` shared by the packs of one read."""
     types = EVENT_TYPE_OF
     outcomes = _OUTCOMES
     out: list[Event] = []
@@ -129,17 +129,12 @@ def events_from_pack(text: str, dates: dict[Any, Any]) -> list[Event]:
     return out
 
 
-def date_cache() -> dict[Any, Any]:
-    """ISO text or date -> date, each distinct text parsed once; None -> None."""
-    return _Dates()
-
-
 def events_by_case(rows: Sequence[Sequence[Any]]) -> dict[int, list[Event]]:
     """Each case's events (case id -> events in row order) from rows of ``EVENT_COLUMNS``
     as the driver returns them (``convert.driver_rows`` of ``convert.driver_columns``): the same
     events as ``convert.event_from_tuple``, with each distinct date and extra text parsed once
     (every event still owns its ``extra`` dict), each made by :func:`_event`."""
-    dates = _Dates()
+    dates = Dates()
     types = EVENT_TYPE_OF
     outcomes = _OUTCOMES
     extras: dict[str, Any] = {}

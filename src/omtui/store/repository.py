@@ -43,7 +43,7 @@ from omtui.store.convert import (
     plain_columns,
 )
 from omtui.store.engine import Target, write_engine
-from omtui.store.event_rows import PACK_FORMAT, pack_events
+from omtui.store.event_rows import pack_events
 from omtui.store.plans import PlanStoreMixin
 from omtui.store.roles import PermissionDenied
 from omtui.store.tables import (
@@ -544,9 +544,7 @@ class SqlStore(PlanStoreMixin):
                           for c in chunk for i, e in enumerate(c.events)]
             _bulk_insert(conn, EVENTS, event_rows)
             # each case's events as one text too, for the cold team due list (derived data)
-            _bulk_insert(conn, due_summary.PACKS, [
-                {"case_id": ids[c.crn], "format": PACK_FORMAT, "pack": pack_events(c.events)}
-                for c in chunk])
+            due_summary.store_packs(conn, {ids[c.crn]: pack_events(c.events) for c in chunk})
             summary.events += len(event_rows)
             for case in new_cases:
                 changes.append(audit.Change("import", "cases", case.crn, case.crn, None,

@@ -304,8 +304,8 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int],
     )
     from omtui.store.event_rows import (
         PACK_FORMAT,
+        Dates,
         PackError,
-        date_cache,
         events_by_case,
         events_from_pack,
         pack_events,
@@ -327,7 +327,7 @@ def load_cases(conn: sa.Connection, case_ids: Iterable[int],
                                      .order_by(reqs_t.c.case_id, reqs_t.c.position)):
         reqs.setdefault(case_id, []).append(kind)
     events: dict[int, list[Any]] = {}
-    dates = date_cache()
+    dates = Dates()
     for case_id, text in driver_rows(conn, sa.select(PACKS.c.case_id, PACKS.c.pack).where(
             id_in(conn, PACKS.c.case_id, ids), PACKS.c.format == PACK_FORMAT)):
         try:
@@ -493,12 +493,8 @@ def write_back(conn: sa.Connection, computed: Computed) -> int:
     _delete(conn, SUMMARIES, [r["case_id"] for r in rows])
     _insert(conn, SUMMARIES, rows)
     if packs:
-        from omtui.store.event_rows import PACK_FORMAT
-
-        ids = sorted(packs)
-        _delete(conn, PACKS, ids)          # another due list may have stored one meanwhile
-        _insert(conn, PACKS, [{"case_id": i, "format": PACK_FORMAT, "pack": packs[i]}
-                              for i in ids])
+        _delete(conn, PACKS, sorted(packs))   # another due list may have stored one meanwhile
+        store_packs(conn, packs)
     if len(rows) >= 1000:
         analyse(conn)
     return len(rows)
@@ -527,6 +523,15 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) ->
 
     for start in range(0, len(rows), 5000):
         _bulk_insert(conn, table, rows[start:start + 5000])
+
+
+def store_packs(conn: sa.Connection, packs: dict[int, str]) -> None:
+    """Insert event packs (case id -> pack text, ``event_rows.pack_events``) for cases that
+    have none (inside the caller's write transaction): the importer's and write_back's."""
+    from omtui.store.event_rows import PACK_FORMAT
+
+    _insert(conn, PACKS, [{"case_id": i, "format": PACK_FORMAT, "pack": packs[i]}
+                          for i in sorted(packs)])
 
 
 def mark_stale(conn: sa.Connection, case_ids: Iterable[int]) -> None:
@@ -608,5 +613,6 @@ __all__ = [
     "mark_stale",
     "prune",
     "read_fresh",
+    "store_packs",
     "write_back",
 ]
